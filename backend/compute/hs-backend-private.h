@@ -209,6 +209,9 @@ hs_dtype_size (HsDType dt)
   return dt == HS_DTYPE_U8 ? 1 : 4;
 }
 
+/* A tensor sharing t's storage with another shape of the same size. */
+HsTensor *hs_tensor_new_view (HsTensor *t, guint ndim, const gint64 *shape);
+
 /* Backend constructors. */
 HsDevice *hs_cpu_device_new (GError **error);
 
