@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Vulkan optimizer steps.  The hyper-parameters are read by the shaders from
+ * the hp tensor, never baked into push constants: the trainer records a step
+ * once and resubmits it after writing a new learning rate and Adam's t.
+ */
+#define G_LOG_DOMAIN "hs-vulkan"
+
+#include "hs-vulkan-kernels-private.h"
+
+typedef struct {
+  guint32 n;
+  guint32 has_buf;
+} HsSgdPush;
+
+static void
+hs_vk_sgd_step (HsDevice *dev, HsTensor *param, HsTensor *grad, HsTensor *buf, HsTensor *hp)
+{
+  HsSgdPush pc = { (guint32) param->numel, buf != NULL };
+  HsTensor *bind[] = { param, grad, buf != NULL ? buf : grad, hp };
+
+  g_return_if_fail (hp->numel >= 3);
+  hs_vk_run_1d (dev, HS_SHADER_SGD_STEP, bind, 4, buf != NULL ? 0x5 : 0x1,
+                &pc, sizeof pc, param->numel);
+}
+
+typedef struct {
+  guint32 n;
+} HsAdamPush;
+
+static void
+hs_vk_adam_step (HsDevice *dev, HsTensor *param, HsTensor *grad, HsTensor *m, HsTensor *v,
+                 HsTensor *hp)
+{
+  HsAdamPush pc = { (guint32) param->numel };
+  HsTensor *bind[] = { param, grad, m, v, hp };
+
+  g_return_if_fail (hp->numel >= 7);
+  hs_vk_run_1d (dev, HS_SHADER_ADAM_STEP, bind, 5, 0xd, &pc, sizeof pc, param->numel);
+}
+
+void
+hs_vulkan_kernels_optim_init (HsBackendOps *ops)
+{
+  ops->sgd_step = hs_vk_sgd_step;
+  ops->adam_step = hs_vk_adam_step;
+}

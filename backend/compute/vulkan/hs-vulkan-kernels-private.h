@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Shared by the op kernels of the Vulkan backend (hs-vulkan-kernels*.c):
+ * each file fills in its part of the op table, and they share a few dispatch
+ * helpers.  The shaders are shaders/<name>.comp; each one's header comment
+ * states its bindings and push constants, which the structs here mirror
+ * field for field (scalars after any 16-byte uvec4, so C and std430 agree).
+ */
+#pragma once
+
+#include "hs-vulkan-private.h"
+
+G_BEGIN_DECLS
+
+/* The workgroup width of every kernel shader (local_size_x in the .comp). */
+#define HS_VK_LOCAL 64
+
+/* Record `shader` over n invocations (1-D, folded into x/y by
+ * hs_vk_grid_1d()).  Does nothing when n is 0 or the device has failed;
+ * fails the device when n does not fit the shaders' 32-bit indices. */
+void hs_vk_run_1d (HsDevice *dev, HsShaderId shader, HsTensor *const *bindings,
+                   guint n_bindings, guint32 write_mask, const void *push,
+                   gsize push_size, gsize n);
+
+/* Check that `numel` (elements of one tensor) fits the 32-bit indices the
+ * shaders use; fails the device otherwise. */
+gboolean hs_vk_check_size (HsDevice *dev, const char *op, gsize numel);
+
+/* How a column reduction over `rows` rows of `cols` independent sums is
+ * split into chunks of rows, so that enough invocations run even when cols
+ * is small.  The partial sums are added in chunk order: results never depend
+ * on scheduling. */
+void hs_vk_chunking (gsize rows, gsize cols, guint32 *chunk, guint32 *chunks);
+
+/* out[j] = scale * sum_g part[g * stride + offset + j] for j < n (colsum.comp). */
+void hs_vk_colsum (HsDevice *dev, HsTensor *out, HsTensor *part, guint32 n, guint32 chunks,
+                   guint32 stride, guint32 offset, gfloat scale);
+
+/* The per-family parts of the op table. */
+void hs_vulkan_kernels_pointwise_init (HsBackendOps *ops);
+void hs_vulkan_kernels_norm_init (HsBackendOps *ops);
+void hs_vulkan_kernels_rows_init (HsBackendOps *ops);
+void hs_vulkan_kernels_optim_init (HsBackendOps *ops);
+
+G_END_DECLS
