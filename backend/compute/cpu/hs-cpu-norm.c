@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Batch norm and layer norm over the last dim.
+ *
+ * Batch norm on NHWC data is a per-column reduction of a [rows, C] matrix
+ * with C small (16..512) and rows large: each thread sums its own block of
+ * rows into per-channel accumulators, walking rows so the inner loop over C
+ * is contiguous and vectorises, and the per-thread partials are combined
+ * once.  Sums of a block of rows are kept in float (fast) and folded into
+ * double every HS_CPU_BN_BLOCK rows (accurate for 10⁵+ rows).  Statistics
+ * are taken around a per-channel shift (the first row), which keeps the
+ * one-pass variance free of cancellation when |mean| >> std.
+ */
+#define G_LOG_DOMAIN "hs-cpu"
+
+#include "hs-cpu-private.h"
+
+#include <omp.h>
+
+#define HS_CPU_BN_BLOCK 256
+
+/* Per-thread partials: two double and two float accumulators per channel. */
+typedef struct {
+  double *s1, *s2;
+  float *f1, *f2;
+} HsCpuBnPartial;
+
+static gsize
+hs_cpu_bn_partial_stride (gsize c)
+{
+  /* bytes per thread, cache-line rounded */
+  gsize bytes = c * (2 * sizeof (double) + 2 * sizeof (float));
+  return (bytes + HS_CPU_ALIGN - 1) & ~(gsize) (HS_CPU_ALIGN - 1);
+}
+
+static HsCpuBnPartial
+hs_cpu_bn_partial (guint8 *base, gsize c, gint t)
+{
+  HsCpuBnPartial p;
+  guint8 *mine = base + hs_cpu_bn_partial_stride (c) * t;
+
+  p.s1 = (double *) mine;
+  p.s2 = p.s1 + c;
+  p.f1 = (float *) (p.s2 + c);
+  p.f2 = p.f1 + c;
+  return p;
+}
+
+static inline void
+hs_cpu_bn_flush (HsCpuBnPartial *p, gsize c)
+{
+#pragma omp simd
+  for (gsize j = 0; j < c; j++)
+    {
+      p->s1[j] += p->f1[j];
+      p->s2[j] += p->f2[j];
+      p->f1[j] = 0.f;
+      p->f2[j] = 0.f;
+    }
+}
+
+static inline void
+hs_cpu_bn_clear (HsCpuBnPartial *p, gsize c)
+{
+  for (gsize j = 0; j < c; j++)
+    {
+      p->s1[j] = p->s2[j] = 0.0;
+      p->f1[j] = p->f2[j] = 0.f;
+    }
+}
+
+void
+hs_cpu_batchnorm (HsDevice *dev, HsTensor *ty, HsTensor *tx, HsTensor *tgamma,
+                  HsTensor *tbeta, HsTensor *trm, HsTensor *trv, HsTensor *tsave_mean,
+                  HsTensor *tsave_invstd, gfloat momentum, gfloat eps, gboolean training,
+                  HsAct act)
+{
+  gint64 s[4];
+  gsize c, rows;
+  const float *x = hs_cpu_f32 (tx);
+  float *y = hs_cpu_f32 (ty);
+  const float *gamma = tgamma != NULL ? hs_cpu_f32 (tgamma) : NULL;
+  const float *beta = tbeta != NULL ? hs_cpu_f32 (tbeta) : NULL;
+  float *mean = hs_cpu_f32 (tsave_mean), *invstd = hs_cpu_f32 (tsave_invstd);
+  float *rm = trm != NULL ? hs_cpu_f32 (trm) : NULL;
+  float *rv = trv != NULL ? hs_cpu_f32 (trv) : NULL;
+  guint8 *partials = NULL;
+  float *scale;
+  gint nt;
+
+  if (hs_device_failed (dev) || tx->numel == 0)
+    return;
+  hs_shape4 (tx, s);
+  c = s[3];
+  rows = tx->numel / c;
+  nt = hs_cpu_threads_for (dev, tx->numel);
+  if (rows < (gsize) nt)
+    nt = 1;
+
+  /* Per-thread partials, then gamma * invstd per channel. */
+  partials = hs_cpu_scratch (dev, HS_CPU_SCRATCH_PARTIAL,
+                             hs_cpu_bn_partial_stride (c) * nt + c * sizeof (float) + HS_CPU_ALIGN);
+  if (partials == NULL)
+    return;
+  scale = (float *) (partials + hs_cpu_bn_partial_stride (c) * nt);
+
+#pragma omp parallel num_threads (nt)
+  {
+    gint t = omp_get_thread_num ();
+    gsize lo = rows * t / nt, hi = rows * (t + 1) / nt;
+
+    if (training)
+      {
+        HsCpuBnPartial p = hs_cpu_bn_partial (partials, c, t);
+        const float *shift = x; /* the first row */
+
+        hs_cpu_bn_clear (&p, c);
+        for (gsize r = lo; r < hi; r++)
+          {
+            const float *row = x + r * c;
+#pragma omp simd
+            for (gsize j = 0; j < c; j++)
+              {
+                float d = row[j] - shift[j];
+                p.f1[j] += d;
+                p.f2[j] += d * d;
+              }
+            if ((r - lo) % HS_CPU_BN_BLOCK == HS_CPU_BN_BLOCK - 1)
+              hs_cpu_bn_flush (&p, c);
+          }
+        hs_cpu_bn_flush (&p, c);
+#pragma omp barrier
+#pragma omp single
+        {
+          for (gsize j = 0; j < c; j++)
+            {
+              double s1 = 0.0, s2 = 0.0, m, var;
+              for (gint u = 0; u < nt; u++)
+                {
+                  HsCpuBnPartial q = hs_cpu_bn_partial (partials, c, u);
+                  s1 += q.s1[j];
+                  s2 += q.s2[j];
+                }
+              m = s1 / rows;
+              var = MAX (s2 / rows - m * m, 0.0);
+              mean[j] = (float) (shift[j] + m);
+              invstd[j] = (float) (1.0 / sqrt (var + eps));
+              if (rm != NULL)
+                rm[j] = (1.f - momentum) * rm[j] + momentum * mean[j];
+              if (rv != NULL)
+                rv[j] = (1.f - momentum) * rv[j]
+                        + momentum * (float) (rows > 1 ? var * rows / (rows - 1) : var);
+              scale[j] = (gamma != NULL ? gamma[j] : 1.f) * invstd[j];
+            }
+        }
+      }
+    else
+      {
+#pragma omp single
+        for (gsize j = 0; j < c; j++)
+          {
+            mean[j] = rm[j];
+            invstd[j] = 1.f / sqrtf (rv[j] + eps);
+            scale[j] = (gamma != NULL ? gamma[j] : 1.f) * invstd[j];
+          }
+      }
+
+    /* y = act ((x - mean) * gamma * invstd + beta) */
+    for (gsize r = lo; r < hi; r++)
+      {
+        const float *row = x + r * c;
+        float *out = y + r * c;
+
+        if (act == HS_ACT_RELU)
+          {
+#pragma omp simd
+            for (gsize j = 0; j < c; j++)
+              out[j] = MAX ((row[j] - mean[j]) * scale[j] + (beta != NULL ? beta[j] : 0.f), 0.f);
+          }
+        else
+          {
+#pragma omp simd
+            for (gsize j = 0; j < c; j++)
+              out[j] = (row[j] - mean[j]) * scale[j] + (beta != NULL ? beta[j] : 0.f);
+            if (act == HS_ACT_GELU)
+              for (gsize j = 0; j < c; j++)
+                out[j] = hs_cpu_gelu (out[j]);
+          }
+      }
+  }
+}
+
+void
+hs_cpu_batchnorm_backward (HsDevice *dev, HsTensor *tdx, HsTensor *tdgamma, HsTensor *tdbeta,
+                           HsTensor *tdy, HsTensor *tx, HsTensor *ty, HsTensor *tgamma,
+                           HsTensor *tsave_mean, HsTensor *tsave_invstd, gboolean training,
+                           HsAct act)
+{
+  gint64 s[4];
+  gsize c, rows;
+  const float *x = hs_cpu_f32 (tx), *dy = hs_cpu_f32 (tdy);
+  const float *y = ty != NULL ? hs_cpu_f32 (ty) : NULL;
+  const float *gamma = tgamma != NULL ? hs_cpu_f32 (tgamma) : NULL;
+  const float *mean = hs_cpu_f32 (tsave_mean), *invstd = hs_cpu_f32 (tsave_invstd);
+  float *dx = tdx != NULL ? hs_cpu_f32 (tdx) : NULL;
+  float *dgamma = tdgamma != NULL ? hs_cpu_f32 (tdgamma) : NULL;
+  float *dbeta = tdbeta != NULL ? hs_cpu_f32 (tdbeta) : NULL;
+  gboolean relu = act == HS_ACT_RELU && y != NULL;
+  guint8 *partials;
+  float *coef; /* per channel: a, b, k: dx = a dy' + b (x - mean) + k */
+  gint nt;
+
+  if (hs_device_failed (dev) || tx->numel == 0)
+    return;
+  hs_shape4 (tx, s);
+  c = s[3];
+  rows = tx->numel / c;
+  nt = hs_cpu_threads_for (dev, tx->numel);
+  if (rows < (gsize) nt)
+    nt = 1;
+
+  partials = hs_cpu_scratch (dev, HS_CPU_SCRATCH_PARTIAL,
+                             hs_cpu_bn_partial_stride (c) * nt + 3 * c * sizeof (float) + HS_CPU_ALIGN);
+  if (partials == NULL)
+    return;
+  coef = (float *) (partials + hs_cpu_bn_partial_stride (c) * nt);
+
+#pragma omp parallel num_threads (nt)
+  {
+    gint t = omp_get_thread_num ();
+    gsize lo = rows * t / nt, hi = rows * (t + 1) / nt;
+    HsCpuBnPartial p = hs_cpu_bn_partial (partials, c, t);
+
+    /* Σ dy' and Σ dy' (x - mean), dy' = dy masked by y > 0 under RELU. */
+    hs_cpu_bn_clear (&p, c);
+    for (gsize r = lo; r < hi; r++)
+      {
+        const float *xr = x + r * c, *gr = dy + r * c;
+
+        if (relu)
+          {
+            const float *yr = y + r * c;
+#pragma omp simd
+            for (gsize j = 0; j < c; j++)
+              {
+                float g = yr[j] > 0.f ? gr[j] : 0.f;
+                p.f1[j] += g;
+                p.f2[j] += g * (xr[j] - mean[j]);
+              }
+          }
+        else
+          {
+#pragma omp simd
+            for (gsize j = 0; j < c; j++)
+              {
+                p.f1[j] += gr[j];
+                p.f2[j] += gr[j] * (xr[j] - mean[j]);
+              }
+          }
+        if ((r - lo) % HS_CPU_BN_BLOCK == HS_CPU_BN_BLOCK - 1)
+          hs_cpu_bn_flush (&p, c);
+      }
+    hs_cpu_bn_flush (&p, c);
+#pragma omp barrier
+#pragma omp single
+    {
+      for (gsize j = 0; j < c; j++)
+        {
+          double sdb = 0.0, sdg = 0.0, g = gamma != NULL ? gamma[j] : 1.0;
+          double is = invstd[j], db, dg;
+          for (gint u = 0; u < nt; u++)
+            {
+              HsCpuBnPartial q = hs_cpu_bn_partial (partials, c, u);
+              sdb += q.s1[j];
+              sdg += q.s2[j];
+            }
+          db = sdb;
+          dg = sdg * is;
+          if (dbeta != NULL)
+            dbeta[j] = (float) db;
+          if (dgamma != NULL)
+            dgamma[j] = (float) dg;
+          coef[j] = (float) (g * is);
+          if (training)
+            {
+              /* dx = g is (dy' - db/N - xhat dg/N), xhat = (x - mean) is */
+              coef[c + j] = (float) (-g * is * is * dg / rows);
+              coef[2 * c + j] = (float) (-g * is * db / rows);
+            }
+          else
+            {
+              coef[c + j] = 0.f;
+              coef[2 * c + j] = 0.f;
+            }
+        }
+    }
+
+    if (dx != NULL)
+      {
+        const float *ca = coef, *cb = coef + c, *ck = coef + 2 * c;
+
+        for (gsize r = lo; r < hi; r++)
+          {
+            const float *xr = x + r * c, *gr = dy + r * c;
+            float *out = dx + r * c;
+
+            if (relu)
+              {
+                const float *yr = y + r * c;
+#pragma omp simd
+                for (gsize j = 0; j < c; j++)
+                  {
+                    float g = yr[j] > 0.f ? gr[j] : 0.f;
+                    out[j] = ca[j] * g + cb[j] * (xr[j] - mean[j]) + ck[j];
+                  }
+              }
+            else
+              {
+#pragma omp simd
+                for (gsize j = 0; j < c; j++)
+                  out[j] = ca[j] * gr[j] + cb[j] * (xr[j] - mean[j]) + ck[j];
+              }
+          }
+      }
+  }
+}
+
+void
+hs_cpu_layernorm (HsDevice *dev, HsTensor *ty, HsTensor *tx, HsTensor *tgamma,
+                  HsTensor *tbeta, HsTensor *tsave_mean, HsTensor *tsave_invstd, gfloat eps)
+{
+  gint64 s[4];
+  gsize d, rows;
+  const float *x = hs_cpu_f32 (tx);
+  float *y = hs_cpu_f32 (ty);
+  const float *gamma = tgamma != NULL ? hs_cpu_f32 (tgamma) : NULL;
+  const float *beta = tbeta != NULL ? hs_cpu_f32 (tbeta) : NULL;
+  float *mean = hs_cpu_f32 (tsave_mean), *invstd = hs_cpu_f32 (tsave_invstd);
+
+  if (hs_device_failed (dev) || tx->numel == 0)
+    return;
+  hs_shape4 (tx, s);
+  d = s[3];
+  rows = tx->numel / d;
+
+#pragma omp parallel for num_threads (hs_cpu_threads_for (dev, tx->numel)) schedule (static)
+  for (gsize r = 0; r < rows; r++)
+    {
+      const float *row = x + r * d;
+      float *out = y + r * d;
+      double s1 = 0.0, s2 = 0.0;
+      float m, is;
+
+      /* Two passes over a row that sits in L1. */
+#pragma omp simd reduction (+:s1)
+      for (gsize j = 0; j < d; j++)
+        s1 += row[j];
+      m = (float) (s1 / d);
+#pragma omp simd reduction (+:s2)
+      for (gsize j = 0; j < d; j++)
+        s2 += (double) (row[j] - m) * (row[j] - m);
+      is = (float) (1.0 / sqrt (s2 / d + eps));
+      mean[r] = m;
+      invstd[r] = is;
+#pragma omp simd
+      for (gsize j = 0; j < d; j++)
+        out[j] = (row[j] - m) * is * (gamma != NULL ? gamma[j] : 1.f)
+                 + (beta != NULL ? beta[j] : 0.f);
+    }
+}
+
+void
+hs_cpu_layernorm_backward (HsDevice *dev, HsTensor *tdx, HsTensor *tdgamma, HsTensor *tdbeta,
+                           HsTensor *tdy, HsTensor *tx, HsTensor *tgamma,
+                           HsTensor *tsave_mean, HsTensor *tsave_invstd)
+{
+  gint64 s[4];
+  gsize d, rows, stride;
+  const float *x = hs_cpu_f32 (tx), *dy = hs_cpu_f32 (tdy);
+  const float *gamma = tgamma != NULL ? hs_cpu_f32 (tgamma) : NULL;
+  const float *mean = hs_cpu_f32 (tsave_mean), *invstd = hs_cpu_f32 (tsave_invstd);
+  float *dx = tdx != NULL ? hs_cpu_f32 (tdx) : NULL;
+  float *dgamma = tdgamma != NULL ? hs_cpu_f32 (tdgamma) : NULL;
+  float *dbeta = tdbeta != NULL ? hs_cpu_f32 (tdbeta) : NULL;
+  double *partials;
+  gint nt;
+
+  if (hs_device_failed (dev) || tx->numel == 0)
+    return;
+  hs_shape4 (tx, s);
+  d = s[3];
+  rows = tx->numel / d;
+  nt = hs_cpu_threads_for (dev, tx->numel);
+  if (rows < (gsize) nt)
+    nt = 1;
+  stride = (2 * d + 7) & ~(gsize) 7;
+  partials = hs_cpu_scratch (dev, HS_CPU_SCRATCH_PARTIAL, stride * nt * sizeof (double));
+  if (partials == NULL)
+    return;
+
+#pragma omp parallel num_threads (nt)
+  {
+    gint t = omp_get_thread_num ();
+    gsize lo = rows * t / nt, hi = rows * (t + 1) / nt;
+    double *pg = partials + stride * t, *pb = pg + d;
+
+    memset (pg, 0, 2 * d * sizeof (double));
+    for (gsize r = lo; r < hi; r++)
+      {
+        const float *xr = x + r * d, *gr = dy + r * d;
+        float m = mean[r], is = invstd[r];
+        double sg = 0.0, sgx = 0.0;
+
+#pragma omp simd reduction (+:sg, sgx)
+        for (gsize j = 0; j < d; j++)
+          {
+            float xh = (xr[j] - m) * is;
+            float g = gr[j] * (gamma != NULL ? gamma[j] : 1.f);
+            pg[j] += gr[j] * xh;
+            pb[j] += gr[j];
+            sg += g;
+            sgx += g * xh;
+          }
+        if (dx != NULL)
+          {
+            float *out = dx + r * d;
+            float mg = (float) (sg / d), mgx = (float) (sgx / d);
+#pragma omp simd
+            for (gsize j = 0; j < d; j++)
+              {
+                float xh = (xr[j] - m) * is;
+                float g = gr[j] * (gamma != NULL ? gamma[j] : 1.f);
+                out[j] = is * (g - mg - xh * mgx);
+              }
+          }
+      }
+#pragma omp barrier
+#pragma omp for schedule (static)
+    for (gsize j = 0; j < d; j++)
+      {
+        double sg = 0.0, sb = 0.0;
+        for (gint u = 0; u < nt; u++)
+          {
+            sg += partials[stride * u + j];
+            sb += partials[stride * u + d + j];
+          }
+        if (dgamma != NULL)
+          dgamma[j] = (float) sg;
+        if (dbeta != NULL)
+          dbeta[j] = (float) sb;
+      }
+  }
+}
