@@ -3,7 +3,7 @@
  * What the Vulkan kernels (hs-vulkan-kernels*.c) need from the Vulkan runtime
  * (hs-vulkan.c): one call that records a compute dispatch.
  *
- * Shader conventions (shaders/*.comp):
+ * Shader conventions (shaders/…comp):
  *  - one descriptor set (set 0) of storage buffers, binding i = the i-th tensor
  *    passed to hs_vk_dispatch(), at most HS_VK_MAX_BINDINGS;
  *  - one push-constant block of at most 128 bytes;
