@@ -469,11 +469,12 @@ ref_self_attention_backward (const double *x, const double *wq, const double *wk
         for (gsize i = 0; i < s; i++)
           for (gsize j = 0; j < s; j++)
             {
+              gsize ri = (b * s + i) * d + h * dh, rj = (b * s + j) * d + h * dh;
               double acc = 0.0;
               for (gsize e = 0; e < dh; e++)
                 {
-                  acc += d_o[(b * s + i) * d + h * dh + e] * a.v[(b * s + j) * d + h * dh + e];
-                  dv[(b * s + j) * d + h * dh + e] += p[i * s + j] * d_o[(b * s + i) * d + h * dh + e];
+                  acc += d_o[ri + e] * a.v[rj + e];
+                  dv[rj + e] += p[i * s + j] * d_o[ri + e];
                 }
               dp[i * s + j] = acc;
             }

@@ -97,6 +97,8 @@ static const HtCase conv_cases[] = {
         HT_IN (4, 2, 7, 5, 3), HT_IN (4, 4, 3, 3, 3), HT_IN (1, 4)),
   CONV ("k3-s1-p1-7x5-relu", 1, 1, HS_ACT_RELU, 3,
         HT_IN (4, 2, 7, 5, 3), HT_IN (4, 4, 3, 3, 3), HT_IN (1, 4)),
+  CONV ("k3-s1-p1-7x5-gelu", 1, 1, HS_ACT_GELU, 3,
+        HT_IN (4, 2, 7, 5, 3), HT_IN (4, 4, 3, 3, 3), HT_IN (1, 4)),
   CONV ("k3-s2-p1-7x5-no-bias", 2, 1, HS_ACT_NONE, 2,
         HT_IN (4, 2, 7, 5, 3), HT_IN (4, 4, 3, 3, 3), HT_IN (1, 1)),
   CONV ("k3-s2-p0-9x7-relu", 2, 0, HS_ACT_RELU, 3,
