@@ -531,6 +531,13 @@ hs_vulkan_device_new (guint index, GError **error)
   else
     vk->gemm_kind = vk->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU
       ? HS_VK_GEMM_REGISTER : HS_VK_GEMM_TILED;
+  /* The tiled kernel needs 256 invocations and ~8 KiB of shared memory;
+   * Vulkan only guarantees 128 invocations. */
+  if (vk->props.limits.maxComputeWorkGroupInvocations < 256 ||
+      vk->props.limits.maxComputeWorkGroupSize[0] < 16 ||
+      vk->props.limits.maxComputeWorkGroupSize[1] < 16 ||
+      vk->props.limits.maxComputeSharedMemorySize < 16384)
+    vk->gemm_kind = HS_VK_GEMM_REGISTER;
 
   dev->name = g_strdup_printf ("Vulkan: %s", vk->props.deviceName);
   g_debug ("opened %s (push descriptors %s, %s GEMM, %u memory types preferred)",
