@@ -2,6 +2,10 @@
 // Shared helpers for every compute shader.  A 1-D problem larger than
 // 65535 workgroups is folded into an x/y grid by hs_vk_grid_1d() on the host;
 // hs_global_index() undoes the fold.
+//
+// Declare the shader's local_size BEFORE including this file: glslang treats
+// gl_WorkGroupSize as (1, 1, 1) in code that precedes the declaration, which
+// silently breaks hs_global_index().
 
 
 uint hs_global_index()
