@@ -59,6 +59,12 @@ hs_bias_act (HsTensor *x, HsTensor *bias, HsAct act, GError **error)
                           "the bias must have one value per feature of the last dimension");
       return NULL;
     }
+  if (act == HS_ACT_GELU && bias != NULL && hs_tape_wants (in, 2))
+    {
+      /* GELU's derivative needs its own input, x + bias: keep it. */
+      g_autoptr(HsTensor) pre = hs_bias_act (x, bias, HS_ACT_NONE, error);
+      return pre != NULL ? hs_bias_act (pre, NULL, HS_ACT_GELU, error) : NULL;
+    }
   out = hs_tensor_new_like (x, error);
   if (out == NULL)
     return NULL;

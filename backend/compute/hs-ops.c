@@ -132,8 +132,8 @@ matmul_backward (HsNode *node)
     {
       /* A broadcast over the batch (stride 0) gets per-batch gradients
        * summed afterwards. */
-      gint64 shape[2] = { batch, (gint64) m * k };
-      HsTensor *da = sa == 0 && batch > 1 ? hs_ops_new (a, HS_DTYPE_F32, 2, shape)
+      gint64 shape[3] = { batch, a->shape[a->ndim - 2], a->shape[a->ndim - 1] };
+      HsTensor *da = sa == 0 && batch > 1 ? hs_ops_new (a, HS_DTYPE_F32, 3, shape)
                                           : hs_ops_new_like (a);
       gsize sda = (gsize) m * k;
       if (!ta)
@@ -150,8 +150,8 @@ matmul_backward (HsNode *node)
     }
   if (hs_node_input_wants_grad (node, 1))
     {
-      gint64 shape[2] = { batch, (gint64) k * n };
-      HsTensor *db = sb == 0 && batch > 1 ? hs_ops_new (b, HS_DTYPE_F32, 2, shape)
+      gint64 shape[3] = { batch, b->shape[b->ndim - 2], b->shape[b->ndim - 1] };
+      HsTensor *db = sb == 0 && batch > 1 ? hs_ops_new (b, HS_DTYPE_F32, 3, shape)
                                           : hs_ops_new_like (b);
       gsize sdb = (gsize) k * n;
       if (!tb)
@@ -475,9 +475,13 @@ hs_reshape (HsTensor *x, guint ndim, const gint64 *shape, GError **error)
     numel *= shape[i] > 0 ? (gsize) shape[i] : 0;
   if (numel != x->numel)
     {
+      g_autoptr(GString) to = g_string_new ("[");
+      for (guint i = 0; i < ndim; i++)
+        g_string_append_printf (to, "%s%" G_GINT64_FORMAT, i ? ", " : "", shape[i]);
+      g_string_append_c (to, ']');
       hs_ops_shape_error (error, "reshape", x, NULL,
-                          "the new shape holds %" G_GSIZE_FORMAT " elements, not %" G_GSIZE_FORMAT,
-                          numel, x->numel);
+                          "cannot become %s, which holds %" G_GSIZE_FORMAT " elements, not %"
+                          G_GSIZE_FORMAT, to->str, numel, x->numel);
       return NULL;
     }
   out = hs_tensor_new_view (x, ndim, shape);
