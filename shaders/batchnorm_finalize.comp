@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Batch-norm statistics, pass 2, one invocation per channel.
-// Training: merge the chunks' (mean, M2) in chunk order with Chan's parallel
-// formula, write save_mean / save_invstd and update the running statistics
+// Batch-norm training statistics, pass 2, one invocation per channel:
+// merge the chunks' (mean, M2) in chunk order with Chan's parallel
+// formula, add back the shift K = x[0, c] of batchnorm_stats.comp, write save_mean / save_invstd and update the running statistics
 // (unbiased variance, var * rows / (rows - 1); with a single row the biased
-// one, which is 0, instead of a division by zero).
-// Inference: save_mean / save_invstd come from the running statistics.
+// one, which is 0, instead of a division by zero).  batchnorm_running.comp
+// is the inference counterpart.
 #version 450
 #extension GL_GOOGLE_include_directive : require
 layout(local_size_x = 64) in;
@@ -15,6 +15,7 @@ layout(std430, set = 0, binding = 1) writeonly buffer SaveInvstd { float save_in
 layout(std430, set = 0, binding = 2) buffer RunMean { float run_mean[]; };
 layout(std430, set = 0, binding = 3) buffer RunVar { float run_var[]; };
 layout(std430, set = 0, binding = 4) readonly buffer Part { float part[]; };
+layout(std430, set = 0, binding = 5) readonly buffer X { float x[]; };
 
 layout(push_constant) uniform Push {
   uint c;
@@ -23,8 +24,7 @@ layout(push_constant) uniform Push {
   uint chunks;
   float momentum;
   float eps;
-  uint training;
-  uint has_running;  // training only: whether to update the running stats
+  uint has_running;  // whether to update the running stats
 } p;
 
 void main()
@@ -32,12 +32,6 @@ void main()
   uint ch = hs_global_index();
   if (ch >= p.c)
     return;
-
-  if (p.training == 0u) {
-    save_mean[ch] = run_mean[ch];
-    save_invstd[ch] = 1.0 / sqrt(run_var[ch] + p.eps);
-    return;
-  }
 
   float n = 0.0, mean = 0.0, m2 = 0.0;
   for (uint g = 0u; g < p.chunks; g++) {
@@ -51,6 +45,7 @@ void main()
     n = nab;
   }
   float var = m2 / float(p.rows);
+  mean += x[ch];
   save_mean[ch] = mean;
   save_invstd[ch] = 1.0 / sqrt(var + p.eps);
   if (p.has_running != 0u) {

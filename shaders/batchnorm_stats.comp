@@ -2,9 +2,11 @@
 // Batch-norm training statistics, pass 1: invocation (g, c) covers rows
 // [g * chunk, (g + 1) * chunk) of channel c and writes that chunk's mean and
 // sum of squared deviations (M2) to part[2 * (g * C + c) + {0, 1}].
-// Two passes over the chunk keep M2 accurate when |mean| >> stddev, where
-// E[x^2] - E[x]^2 would cancel.  Adjacent invocations read adjacent channels
-// of the same row.
+// Every chunk works on x - K with K = x[0, c], the channel's first value, so
+// the sums stay small and exact enough when |mean| >> stddev (activations
+// far from 0); the mean written is that of x - K.  Two passes over the chunk
+// keep M2 accurate where E[x^2] - E[x]^2 would cancel.  Adjacent invocations
+// read adjacent channels of the same row.
 #version 450
 #extension GL_GOOGLE_include_directive : require
 layout(local_size_x = 64) in;
@@ -30,13 +32,14 @@ void main()
   uint r0 = g * p.chunk;
   uint r1 = min(r0 + p.chunk, p.rows);
 
+  float k = x[ch];
   float s = 0.0;
   for (uint r = r0; r < r1; r++)
-    s += x[r * p.c + ch];
+    s += x[r * p.c + ch] - k;
   float mean = s / float(r1 - r0);
   float m2 = 0.0;
   for (uint r = r0; r < r1; r++) {
-    float d = x[r * p.c + ch] - mean;
+    float d = (x[r * p.c + ch] - k) - mean;
     m2 += d * d;
   }
   part[2u * i] = mean;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Layer norm over the last dim D of x viewed as [rows, D], one invocation per
-// row: the mean, then the biased variance as the mean squared deviation (a
-// second pass, accurate when |mean| >> stddev), then y.  No shared memory or
+// row: the mean (summed around the row's first value, so rows far from 0 keep
+// their precision), then the biased variance as the mean squared deviation
+// (a second pass, where E[x^2] - E[x]^2 would cancel), then y.  No shared memory or
 // barriers: rows are the parallel dimension, and barrier-heavy kernels are
 // slow on lavapipe.
 #version 450
@@ -31,10 +32,11 @@ void main()
     return;
   uint base = r * p.d;
 
+  float shift = x[base];
   float s = 0.0;
-  for (uint k = 0u; k < p.d; k++)
-    s += x[base + k];
-  float mean = s / float(p.d);
+  for (uint k = 1u; k < p.d; k++)
+    s += x[base + k] - shift;
+  float mean = shift + s / float(p.d);
   float ss = 0.0;
   for (uint k = 0u; k < p.d; k++) {
     float t = x[base + k] - mean;

@@ -11,7 +11,9 @@
  *
  * gamma and beta may be NULL (scale 1, shift 0), as may dgamma and dbeta;
  * batch norm's running statistics may be NULL in training (not updated), and
- * its y may be NULL in backward when act is NONE.
+ * its y may be NULL in backward when act is NONE.  Inference statistics come
+ * from their own shader (batchnorm_running.comp), which binds the running
+ * statistics read-only.
  */
 #define G_LOG_DOMAIN "hs-vulkan"
 
@@ -34,9 +36,13 @@ typedef struct {
   guint32 chunks;
   gfloat momentum;
   gfloat eps;
-  guint32 training;
   guint32 has_running;
 } HsBnFinalizePush;
+
+typedef struct {
+  guint32 c;
+  gfloat eps;
+} HsBnRunningPush;
 
 typedef struct {
   guint32 n;
@@ -46,6 +52,45 @@ typedef struct {
   guint32 has_beta;
 } HsBnApplyPush;
 
+/* Training statistics: per-chunk (mean, M2), then the ordered merge that
+ * also updates the running statistics. */
+static void
+hs_vk_batchnorm_train_stats (HsDevice *dev, HsTensor *x, gsize rows, gsize c,
+                             HsTensor *running_mean, HsTensor *running_var,
+                             HsTensor *save_mean, HsTensor *save_invstd,
+                             gfloat momentum, gfloat eps)
+{
+  HsBnStatsPush st = { (guint32) c, (guint32) rows, 0, 0 };
+  gboolean running = running_mean != NULL && running_var != NULL;
+  HsTensor *part;
+
+  hs_vk_chunking (rows, c, &st.chunk, &st.chunks);
+  part = hs_vk_scratch (dev, 2 * (gsize) st.chunks * c);
+  if (part == NULL)
+    return;
+  HsTensor *sb[] = { part, x };
+  hs_vk_run_1d (dev, HS_SHADER_BATCHNORM_STATS, sb, 2, 0x1, &st, sizeof st,
+                (gsize) st.chunks * c);
+
+  HsBnFinalizePush fin = {
+    .c = (guint32) c,
+    .rows = (guint32) rows,
+    .chunk = st.chunk,
+    .chunks = st.chunks,
+    .momentum = momentum,
+    .eps = eps,
+    .has_running = running,
+  };
+  /* Without running statistics their slots get save_mean / save_invstd:
+   * tensors this dispatch writes anyway, since sync validation counts the
+   * shader's stores to those slots as writes whatever has_running says. */
+  HsTensor *fb[] = { save_mean, save_invstd,
+                     running ? running_mean : save_mean, running ? running_var : save_invstd,
+                     part, x };
+  hs_vk_run_1d (dev, HS_SHADER_BATCHNORM_FINALIZE, fb, 6, 0xf, &fin, sizeof fin, c);
+  hs_tensor_unref (part);
+}
+
 static void
 hs_vk_batchnorm (HsDevice *dev, HsTensor *y, HsTensor *x, HsTensor *gamma, HsTensor *beta,
                  HsTensor *running_mean, HsTensor *running_var,
@@ -54,15 +99,6 @@ hs_vk_batchnorm (HsDevice *dev, HsTensor *y, HsTensor *x, HsTensor *gamma, HsTen
 {
   gsize c = (gsize) x->shape[x->ndim - 1];
   gsize rows = x->numel / c;
-  HsTensor *part = NULL;
-  HsBnFinalizePush fin = {
-    .c = (guint32) c,
-    .rows = (guint32) rows,
-    .momentum = momentum,
-    .eps = eps,
-    .training = training != FALSE,
-    .has_running = running_mean != NULL && running_var != NULL,
-  };
 
   g_return_if_fail (save_mean != NULL && save_invstd != NULL);
   g_return_if_fail (training || (running_mean != NULL && running_var != NULL));
@@ -71,27 +107,15 @@ hs_vk_batchnorm (HsDevice *dev, HsTensor *y, HsTensor *x, HsTensor *gamma, HsTen
 
   if (training)
     {
-      HsBnStatsPush st = { (guint32) c, (guint32) rows, 0, 0 };
-
-      hs_vk_chunking (rows, c, &st.chunk, &st.chunks);
-      part = hs_vk_scratch (dev, 2 * (gsize) st.chunks * c);
-      if (part == NULL)
-        return;
-      HsTensor *sb[] = { part, x };
-      hs_vk_run_1d (dev, HS_SHADER_BATCHNORM_STATS, sb, 2, 0x1, &st, sizeof st,
-                    (gsize) st.chunks * c);
-      fin.chunk = st.chunk;
-      fin.chunks = st.chunks;
+      hs_vk_batchnorm_train_stats (dev, x, rows, c, running_mean, running_var,
+                                   save_mean, save_invstd, momentum, eps);
     }
-
-  /* Unused bindings get a tensor this dispatch already reads: running stats
-   * in inference (read only) stand in for the partial sums, the partial sums
-   * for running stats that are not tracked. */
-  HsTensor *rm = fin.has_running ? running_mean : part;
-  HsTensor *rv = fin.has_running ? running_var : part;
-  HsTensor *fb[] = { save_mean, save_invstd, rm, rv, part != NULL ? part : running_mean };
-  guint32 mask = 0x3 | (training && fin.has_running ? 0xc : 0);
-  hs_vk_run_1d (dev, HS_SHADER_BATCHNORM_FINALIZE, fb, 5, mask, &fin, sizeof fin, c);
+  else
+    {
+      HsBnRunningPush rp = { (guint32) c, eps };
+      HsTensor *rb[] = { save_mean, save_invstd, running_mean, running_var };
+      hs_vk_run_1d (dev, HS_SHADER_BATCHNORM_RUNNING, rb, 4, 0x3, &rp, sizeof rp, c);
+    }
 
   HsBnApplyPush ap = {
     .n = (guint32) x->numel,
@@ -103,9 +127,6 @@ hs_vk_batchnorm (HsDevice *dev, HsTensor *y, HsTensor *x, HsTensor *gamma, HsTen
   HsTensor *ab[] = { y, x, gamma != NULL ? gamma : x, beta != NULL ? beta : x,
                      save_mean, save_invstd };
   hs_vk_run_1d (dev, HS_SHADER_BATCHNORM_APPLY, ab, 6, 0x1, &ap, sizeof ap, x->numel);
-
-  if (part != NULL)
-    hs_tensor_unref (part);
 }
 
 typedef struct {
@@ -157,10 +178,11 @@ hs_vk_batchnorm_backward_record (HsDevice *dev, HsTensor *dx, HsTensor *dgamma, 
     .has_dgamma = dgamma != NULL,
     .has_dbeta = dbeta != NULL,
   };
-  HsTensor *fb[] = { coef, dgamma != NULL ? dgamma : part, dbeta != NULL ? dbeta : part,
+  /* An absent dgamma / dbeta slot gets coef, which this dispatch writes
+   * anyway (see hs-vulkan-kernels-private.h). */
+  HsTensor *fb[] = { coef, dgamma != NULL ? dgamma : coef, dbeta != NULL ? dbeta : coef,
                      part, gamma != NULL ? gamma : part, save_mean, save_invstd };
-  guint32 mask = 0x1 | (dgamma != NULL ? 0x2 : 0) | (dbeta != NULL ? 0x4 : 0);
-  hs_vk_run_1d (dev, HS_SHADER_BATCHNORM_BACKWARD_FINALIZE, fb, 7, mask, &fp, sizeof fp, c);
+  hs_vk_run_1d (dev, HS_SHADER_BATCHNORM_BACKWARD_FINALIZE, fb, 7, 0x7, &fp, sizeof fp, c);
 
   if (dx != NULL)
     {

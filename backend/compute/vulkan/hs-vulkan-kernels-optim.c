@@ -17,11 +17,12 @@ static void
 hs_vk_sgd_step (HsDevice *dev, HsTensor *param, HsTensor *grad, HsTensor *buf, HsTensor *hp)
 {
   HsSgdPush pc = { (guint32) param->numel, buf != NULL };
-  HsTensor *bind[] = { param, grad, buf != NULL ? buf : grad, hp };
+  /* Without a momentum buffer its slot gets param, which is written anyway
+   * (see hs-vulkan-kernels-private.h). */
+  HsTensor *bind[] = { param, grad, buf != NULL ? buf : param, hp };
 
   g_return_if_fail (hp->numel >= 3);
-  hs_vk_run_1d (dev, HS_SHADER_SGD_STEP, bind, 4, buf != NULL ? 0x5 : 0x1,
-                &pc, sizeof pc, param->numel);
+  hs_vk_run_1d (dev, HS_SHADER_SGD_STEP, bind, 4, 0x5, &pc, sizeof pc, param->numel);
 }
 
 typedef struct {

@@ -2,9 +2,9 @@
  *
  * Vulkan kernels that map elements to elements: broadcasting arithmetic and
  * its inverse (sum_to), bias + activation, permute, block copies, dropout and
- * embedding lookups.  Optional tensors are replaced by a dummy binding (a
- * tensor the dispatch already reads) plus a flag, so every shader sees a
- * complete descriptor set.
+ * embedding lookups.  An absent optional input (bias, b) is switched off by
+ * a flag and its slot gets a tensor the dispatch already reads (the rule is
+ * in hs-vulkan-kernels-private.h).
  */
 #define G_LOG_DOMAIN "hs-vulkan"
 

@@ -5,6 +5,15 @@
  * helpers.  The shaders are shaders/<name>.comp; each one's header comment
  * states its bindings and push constants, which the structs here mirror
  * field for field (scalars after any 16-byte uvec4, so C and std430 agree).
+ *
+ * Optional tensors (a NULL bias, gamma, momentum buffer...) are switched off
+ * by a push-constant flag, but their binding slot must still hold a tensor.
+ * The rule for choosing it: a slot the shader only reads gets any tensor the
+ * dispatch already reads; a slot the shader may store to gets a tensor the
+ * dispatch writes anyway, with its write_mask bit set.  Synchronization
+ * validation decides from the SPIR-V, not from the flag, that such a slot is
+ * written; a read-only input there would look written without the runtime
+ * knowing, and the next dispatch reading it would be reported as a hazard.
  */
 #pragma once
 

@@ -163,12 +163,13 @@ hs_vk_cosine_backward (HsDevice *dev, HsTensor *da, HsTensor *db, HsTensor *dout
 {
   HsRowsPush r = hs_vk_rows (a);
   HsCosinePush pc = { r.rows, r.d, eps, da != NULL, db != NULL };
-  HsTensor *bind[] = { da != NULL ? da : a, db != NULL ? db : b, dout, a, b };
-  guint32 mask = (da != NULL ? 0x1 : 0) | (db != NULL ? 0x2 : 0);
+  /* An absent output's slot gets the other output (see
+   * hs-vulkan-kernels-private.h), so both slots are always written. */
+  HsTensor *bind[] = { da != NULL ? da : db, db != NULL ? db : da, dout, a, b };
 
-  if (mask == 0 || !hs_vk_check_size (dev, "cosine_backward", a->numel))
+  if ((da == NULL && db == NULL) || !hs_vk_check_size (dev, "cosine_backward", a->numel))
     return;
-  hs_vk_run_1d (dev, HS_SHADER_COSINE_BACKWARD, bind, 5, mask, &pc, sizeof pc, r.rows);
+  hs_vk_run_1d (dev, HS_SHADER_COSINE_BACKWARD, bind, 5, 0x3, &pc, sizeof pc, r.rows);
 }
 
 void
