@@ -22,7 +22,9 @@
 
 /* Bytes of col per thread and chunk: a good part of a 1 MiB L2, leaving room
  * for OpenBLAS's packed panels of the other operand. */
-#define HS_CPU_COL_BUDGET (256 * 1024)
+#define HS_CPU_COL_BUDGET (hs_cpu_col_budget ())
+#include <stdlib.h>
+static gsize hs_cpu_col_budget (void) { static gsize b; if (!b) { const char *e = getenv ("HS_COL_KB"); b = (e ? atoi (e) : 512) * 1024; } return b; }
 /* Below this many flops a convolution runs on one thread. */
 #define HS_CPU_CONV_PARALLEL_FLOPS (1 << 21)
 
@@ -39,14 +41,19 @@ hs_cpu_conv_k (const HsConvGeom *g)
   return (gsize) g->kh * g->kw * g->c;
 }
 
-/* Rows per chunk: as many as fit the budget, a multiple of 16 (the GEMM's
- * row tile), at least 16. */
+/* Rows per chunk: at most what fits the budget, a multiple of 16 (the GEMM's
+ * row tile), and cut so the chunk count is a multiple of the thread count
+ * (threads take chunks dynamically, so a thread the OS delays does not hold
+ * up the whole team, but equal shares still matter on an idle machine). */
 static gsize
-hs_cpu_conv_chunk_rows (const HsConvGeom *g)
+hs_cpu_conv_chunk_rows (const HsConvGeom *g, gsize rows, gint nt)
 {
   gsize k = hs_cpu_conv_k (g);
-  gsize rows = HS_CPU_COL_BUDGET / (k * sizeof (float));
-  return MAX (16, rows & ~(gsize) 15);
+  gsize max_rows = MAX ((gsize) 16, HS_CPU_COL_BUDGET / (k * sizeof (float)));
+  gsize chunks = (rows + max_rows - 1) / max_rows;
+
+  chunks = (chunks + nt - 1) / nt * nt;
+  return MAX ((gsize) 16, ((rows + chunks - 1) / chunks + 15) & ~(gsize) 15);
 }
 
 static inline void
@@ -117,8 +124,8 @@ hs_cpu_im2col (const HsConvGeom *g, const float *x, float *col, gsize r0, gsize 
 
 /* dx rows iy in [iy0, iy1) of images [b0, b1), gathered from dcol, which
  * holds the rows of images b0.. (so image b's rows start at (b - b0) * ohw).
- * Every dx element is written exactly once: no zeroing pass and no write
- * conflicts between threads. */
+ * Every dx element is written exactly once, so threads can split one image
+ * by rows (the path for batches smaller than the team). */
 static void
 hs_cpu_col2im_gather (const HsConvGeom *g, float *dx, const float *dcol, gsize b0,
                       gsize b1, gint iy0, gint iy1)
@@ -189,13 +196,20 @@ hs_cpu_conv2d (HsDevice *dev, const HsConvGeom *g, HsTensor *ty, HsTensor *tx,
   float *y = hs_cpu_f32 (ty);
   gsize rows = (gsize) g->n * g->oh * g->ow, k = hs_cpu_conv_k (g);
   gboolean pointwise = hs_cpu_conv_is_pointwise (g);
-  gsize chunk = hs_cpu_conv_chunk_rows (g);
+  gsize chunk, n_chunks;
   gint nt;
   float *col = NULL;
 
   if (hs_device_failed (dev) || rows == 0)
     return;
   nt = hs_cpu_conv_threads (dev, g, rows);
+  if (hs_cpu_conv_direct_supported (g))
+    {
+      hs_cpu_conv2d_direct (dev, g, y, x, w, bias, act, nt);
+      return;
+    }
+  chunk = hs_cpu_conv_chunk_rows (g, rows, nt);
+  n_chunks = (rows + chunk - 1) / chunk;
   if (!pointwise)
     {
       col = hs_cpu_scratch (dev, HS_CPU_SCRATCH_COL, chunk * k * nt * sizeof (float));
@@ -205,13 +219,12 @@ hs_cpu_conv2d (HsDevice *dev, const HsConvGeom *g, HsTensor *ty, HsTensor *tx,
 
 #pragma omp parallel num_threads (nt)
   {
-    gint t = omp_get_thread_num ();
-    gsize lo = rows * t / nt, hi = rows * (t + 1) / nt;
-    float *my_col = pointwise ? NULL : col + chunk * k * t;
+    float *my_col = pointwise ? NULL : col + chunk * k * omp_get_thread_num ();
 
-    for (gsize r0 = lo; r0 < hi; r0 += chunk)
+#pragma omp for schedule (dynamic, 1)
+    for (gsize i = 0; i < n_chunks; i++)
       {
-        gsize r1 = MIN (hi, r0 + chunk);
+        gsize r0 = i * chunk, r1 = MIN (rows, r0 + chunk);
         const float *a;
 
         if (pointwise)
@@ -238,7 +251,7 @@ hs_cpu_conv2d_backward_filter (HsDevice *dev, const HsConvGeom *g, HsTensor *tdw
   gsize rows = (gsize) g->n * g->oh * g->ow, k = hs_cpu_conv_k (g);
   gsize wn = (gsize) g->oc * k, wstride = hs_cpu_round_floats (wn);
   gboolean pointwise = hs_cpu_conv_is_pointwise (g);
-  gsize chunk = hs_cpu_conv_chunk_rows (g);
+  gsize chunk, n_chunks;
   gint nt;
   float *col = NULL, *partial = NULL;
 
@@ -250,6 +263,13 @@ hs_cpu_conv2d_backward_filter (HsDevice *dev, const HsConvGeom *g, HsTensor *tdw
       return;
     }
   nt = hs_cpu_conv_threads (dev, g, rows);
+  if (hs_cpu_conv_direct_supported (g))
+    {
+      hs_cpu_conv2d_backward_filter_direct (dev, g, dw, dy, x, nt);
+      return;
+    }
+  chunk = hs_cpu_conv_chunk_rows (g, rows, nt);
+  n_chunks = (rows + chunk - 1) / chunk;
   if (!pointwise)
     {
       col = hs_cpu_scratch (dev, HS_CPU_SCRATCH_COL, chunk * k * nt * sizeof (float));
@@ -266,16 +286,15 @@ hs_cpu_conv2d_backward_filter (HsDevice *dev, const HsConvGeom *g, HsTensor *tdw
 #pragma omp parallel num_threads (nt)
   {
     gint t = omp_get_thread_num ();
-    gsize lo = rows * t / nt, hi = rows * (t + 1) / nt;
     float *my_col = pointwise ? NULL : col + chunk * k * t;
     float *my_dw = nt > 1 ? partial + wstride * t : dw;
-    float beta = 0.f;
 
-    if (lo == hi)
-      memset (my_dw, 0, wn * sizeof (float));
-    for (gsize r0 = lo; r0 < hi; r0 += chunk)
+    /* Each thread sums the chunks it happens to take into its own dW. */
+    memset (my_dw, 0, wn * sizeof (float));
+#pragma omp for schedule (dynamic, 1)
+    for (gsize i = 0; i < n_chunks; i++)
       {
-        gsize r1 = MIN (hi, r0 + chunk);
+        gsize r0 = i * chunk, r1 = MIN (rows, r0 + chunk);
         const float *b;
 
         if (pointwise)
@@ -287,13 +306,12 @@ hs_cpu_conv2d_backward_filter (HsDevice *dev, const HsConvGeom *g, HsTensor *tdw
           }
         /* dW[oc, k] += dY[r0:r1, oc]ᵀ col[r0:r1, k] */
         cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, g->oc, k, r1 - r0, 1.f,
-                     dy + r0 * g->oc, g->oc, b, k, beta, my_dw, k);
-        beta = 1.f;
+                     dy + r0 * g->oc, g->oc, b, k, 1.f, my_dw, k);
       }
 
     if (nt > 1)
       {
-#pragma omp barrier
+        /* The for's implicit barrier has completed every partial. */
 #pragma omp for simd schedule (static)
         for (gsize i = 0; i < wn; i++)
           {
@@ -306,17 +324,44 @@ hs_cpu_conv2d_backward_filter (HsDevice *dev, const HsConvGeom *g, HsTensor *tdw
   }
 }
 
-/* dcol = dY W for the output rows of images [b0, b1), then gather into dx
- * rows [iy0, iy1) of those images.  Runs on the calling thread. */
+/* dx of images [b0, b1) = col2im (dcol), dcol holding those images' rows.
+ * The transpose of im2col: each output row adds kh runs of kw*c floats
+ * back onto the input, after the images' dx is cleared. */
 static void
-hs_cpu_conv_bwd_data_images (const HsConvGeom *g, float *dx, const float *dy, const float *w,
-                             float *dcol, gsize b0, gsize b1)
+hs_cpu_col2im_scatter (const HsConvGeom *g, float *dx, const float *dcol, gsize b0, gsize b1)
 {
-  gsize ohw = (gsize) g->oh * g->ow, k = hs_cpu_conv_k (g);
+  gsize k = hs_cpu_conv_k (g), c = g->c, run = (gsize) g->kw * c;
+  gsize image = (gsize) g->h * g->w * c;
 
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (b1 - b0) * ohw, k, g->oc, 1.f,
-               dy + b0 * ohw * g->oc, g->oc, w, k, 0.f, dcol, k);
-  hs_cpu_col2im_gather (g, dx, dcol, b0, b1, 0, g->h);
+  memset (dx + b0 * image, 0, (b1 - b0) * image * sizeof (float));
+  for (gsize b = b0; b < b1; b++)
+    {
+      float *img = dx + b * image;
+
+      for (gint oy = 0; oy < g->oh; oy++)
+        for (gint ox = 0; ox < g->ow; ox++)
+          {
+            const float *src = dcol + (((b - b0) * g->oh + oy) * g->ow + ox) * k;
+            gint iy0 = oy * g->sh - g->ph, ix0 = ox * g->sw - g->pw;
+            gint kx_lo = MAX (0, -ix0), kx_hi = MIN (g->kw, g->w - ix0);
+            gsize n = kx_hi > kx_lo ? (gsize) (kx_hi - kx_lo) * c : 0;
+
+            for (gint ky = 0; ky < g->kh; ky++)
+              {
+                gint iy = iy0 + ky;
+                const float *s;
+                float *d;
+
+                if (iy < 0 || iy >= g->h)
+                  continue;
+                s = src + ky * run + (gsize) kx_lo * c;
+                d = img + ((gsize) iy * g->w + ix0 + kx_lo) * c;
+#pragma omp simd
+                for (gsize i = 0; i < n; i++)
+                  d[i] += s[i];
+              }
+          }
+    }
 }
 
 void
@@ -347,22 +392,35 @@ hs_cpu_conv2d_backward_data (HsDevice *dev, const HsConvGeom *g, HsTensor *tdx,
   nt = hs_cpu_conv_threads (dev, g, rows);
   if ((gsize) g->n >= (gsize) nt)
     {
-      /* Each thread folds its own images: chunks of whole images, so the
-       * gather never needs rows another chunk holds. */
+      /* Chunks of whole images: a chunk's scatter only touches its own
+       * images' dx, so threads never write the same element. */
       gsize per_chunk = MAX ((gsize) 1, HS_CPU_COL_BUDGET / image_bytes);
-      gsize stride = hs_cpu_round_floats (per_chunk * ohw * k);
-      float *dcol = hs_cpu_scratch (dev, HS_CPU_SCRATCH_COL, stride * nt * sizeof (float));
+      gsize n_chunks = ((gsize) g->n + per_chunk - 1) / per_chunk;
+      gsize stride;
+      float *dcol;
 
+      /* A multiple of nt chunks, as in hs_cpu_conv_chunk_rows(). */
+      n_chunks = (n_chunks + nt - 1) / nt * nt;
+      per_chunk = ((gsize) g->n + n_chunks - 1) / n_chunks;
+      n_chunks = ((gsize) g->n + per_chunk - 1) / per_chunk;
+      stride = hs_cpu_round_floats (per_chunk * ohw * k);
+      dcol = hs_cpu_scratch (dev, HS_CPU_SCRATCH_COL, stride * nt * sizeof (float));
       if (dcol == NULL)
         return;
 #pragma omp parallel num_threads (nt)
       {
-        gint t = omp_get_thread_num ();
-        gsize lo = (gsize) g->n * t / nt, hi = (gsize) g->n * (t + 1) / nt;
+        float *my_dcol = dcol + stride * omp_get_thread_num ();
 
-        for (gsize b0 = lo; b0 < hi; b0 += per_chunk)
-          hs_cpu_conv_bwd_data_images (g, dx, dy, w, dcol + stride * t, b0,
-                                       MIN (hi, b0 + per_chunk));
+#pragma omp for schedule (dynamic, 1)
+        for (gsize i = 0; i < n_chunks; i++)
+          {
+            gsize b0 = i * per_chunk, b1 = MIN ((gsize) g->n, b0 + per_chunk);
+
+            /* dcol = dY W for these images' rows, then fold into dx. */
+            cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (b1 - b0) * ohw, k, g->oc,
+                         1.f, dy + b0 * ohw * g->oc, g->oc, w, k, 0.f, my_dcol, k);
+            hs_cpu_col2im_scatter (g, dx, my_dcol, b0, b1);
+          }
       }
     }
   else
