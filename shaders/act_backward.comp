@@ -13,18 +13,27 @@ layout(std430, set = 0, binding = 2) readonly buffer Ref { float ref[]; };
 
 layout(push_constant) uniform Push {
   uint n;
-  uint act;
 } p;
+
+// Specialization constants (see binary.comp for why not push constants).
+layout(constant_id = 0) const uint ACT = 0u;
+
+void hs_elem(uint i)
+{
+  float g = dy[i];
+  if (ACT == HS_ACT_RELU)
+    g = ref[i] > 0.0 ? g : 0.0;
+  else if (ACT == HS_ACT_GELU)
+    g *= hs_gelu_grad(ref[i]);
+  dx[i] = g;
+}
 
 void main()
 {
-  uint i = hs_global_index();
-  if (i >= p.n)
-    return;
-  float g = dy[i];
-  if (p.act == HS_ACT_RELU)
-    g = ref[i] > 0.0 ? g : 0.0;
-  else if (p.act == HS_ACT_GELU)
-    g *= hs_gelu_grad(ref[i]);
-  dx[i] = g;
+  uint base = hs_elems_base();
+  for (uint k = 0u; k < HS_ELEMS; k++) {
+    uint i = base + k * gl_WorkGroupSize.x;
+    if (i < p.n)
+      hs_elem(i);
+  }
 }

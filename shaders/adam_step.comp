@@ -9,6 +9,7 @@
 #extension GL_GOOGLE_include_directive : require
 layout(local_size_x = 64) in;
 #include "hs-common.glsl"
+#include "hs-kernels.glsl"
 
 layout(std430, set = 0, binding = 0) buffer Param { float param[]; };
 layout(std430, set = 0, binding = 1) readonly buffer Grad { float grad[]; };
@@ -40,23 +41,28 @@ float hs_one_minus_pow(float b, float t)
 
 void main()
 {
-  uint i = hs_global_index();
-  if (i >= p.n)
-    return;
   float lr = hp[0], b1 = hp[1], b2 = hp[2], eps = hp[3], wd = hp[4], t = hp[5];
   bool decoupled = hp[6] != 0.0;
+  // The bias corrections are the same for every element: once per
+  // invocation, shared by its HS_ELEMS elements.
+  float bc1 = hs_one_minus_pow(b1, t);
+  float bc2 = hs_one_minus_pow(b2, t);
 
-  float w = param[i];
-  float g = grad[i];
-  if (decoupled)
-    w -= lr * wd * w;
-  else
-    g += wd * w;
-  float m = b1 * mom[i] + (1.0 - b1) * g;
-  float v = b2 * vel[i] + (1.0 - b2) * g * g;
-  mom[i] = m;
-  vel[i] = v;
-  float mhat = m / hs_one_minus_pow(b1, t);
-  float vhat = v / hs_one_minus_pow(b2, t);
-  param[i] = w - lr * mhat / (sqrt(vhat) + eps);
+  uint base = hs_elems_base();
+  for (uint k = 0u; k < HS_ELEMS; k++) {
+    uint i = base + k * gl_WorkGroupSize.x;
+    if (i >= p.n)
+      break;
+    float w = param[i];
+    float g = grad[i];
+    if (decoupled)
+      w -= lr * wd * w;
+    else
+      g += wd * w;
+    float m = b1 * mom[i] + (1.0 - b1) * g;
+    float v = b2 * vel[i] + (1.0 - b2) * g * g;
+    mom[i] = m;
+    vel[i] = v;
+    param[i] = w - lr * (m / bc1) / (sqrt(v / bc2) + eps);
+  }
 }

@@ -18,21 +18,30 @@ layout(std430, set = 0, binding = 5) readonly buffer Invstd { float invstd[]; };
 layout(push_constant) uniform Push {
   uint n;
   uint c;
-  uint act;
-  uint has_gamma;
-  uint has_beta;
 } p;
+
+// Specialization constants (see binary.comp for why not push constants).
+layout(constant_id = 0) const uint ACT = 0u;
+layout(constant_id = 1) const uint HAS_GAMMA = 1u;
+layout(constant_id = 2) const uint HAS_BETA = 1u;
+
+void hs_elem(uint i)
+{
+  uint ch = i % p.c;
+  float v = (x[i] - mean[ch]) * invstd[ch];
+  if (HAS_GAMMA != 0u)
+    v *= gamma[ch];
+  if (HAS_BETA != 0u)
+    v += beta[ch];
+  y[i] = hs_act(v, ACT);
+}
 
 void main()
 {
-  uint i = hs_global_index();
-  if (i >= p.n)
-    return;
-  uint ch = i % p.c;
-  float v = (x[i] - mean[ch]) * invstd[ch];
-  if (p.has_gamma != 0u)
-    v *= gamma[ch];
-  if (p.has_beta != 0u)
-    v += beta[ch];
-  y[i] = hs_act(v, p.act);
+  uint base = hs_elems_base();
+  for (uint k = 0u; k < HS_ELEMS; k++) {
+    uint i = base + k * gl_WorkGroupSize.x;
+    if (i < p.n)
+      hs_elem(i);
+  }
 }

@@ -13,17 +13,26 @@ layout(std430, set = 0, binding = 2) readonly buffer Bias { float bias[]; };
 layout(push_constant) uniform Push {
   uint n;
   uint c;
-  uint act;
-  uint has_bias;
 } p;
+
+// Specialization constants (see binary.comp for why not push constants).
+layout(constant_id = 0) const uint ACT = 0u;
+layout(constant_id = 1) const uint HAS_BIAS = 1u;
+
+void hs_elem(uint i)
+{
+  float v = x[i];
+  if (HAS_BIAS != 0u)
+    v += bias[i % p.c];
+  y[i] = hs_act(v, ACT);
+}
 
 void main()
 {
-  uint i = hs_global_index();
-  if (i >= p.n)
-    return;
-  float v = x[i];
-  if (p.has_bias != 0u)
-    v += bias[i % p.c];
-  y[i] = hs_act(v, p.act);
+  uint base = hs_elems_base();
+  for (uint k = 0u; k < HS_ELEMS; k++) {
+    uint i = base + k * gl_WorkGroupSize.x;
+    if (i < p.n)
+      hs_elem(i);
+  }
 }

@@ -6,6 +6,7 @@
 #extension GL_GOOGLE_include_directive : require
 layout(local_size_x = 64) in;
 #include "hs-common.glsl"
+#include "hs-kernels.glsl"
 
 layout(std430, set = 0, binding = 0) writeonly buffer Dst { uint dst[]; };
 layout(std430, set = 0, binding = 1) readonly buffer Src { uint src[]; };
@@ -20,15 +21,22 @@ layout(push_constant) uniform Push {
   uint dst_start;
 } p;
 
-void main()
+void hs_elem(uint i)
 {
-  uint i = hs_global_index();
-  if (i >= p.n)
-    return;
   uint k = i % p.inner;
   uint t = i / p.inner;
   uint l = t % p.len;
   uint o = t / p.len;
   dst[(o * p.dst_axis + p.dst_start + l) * p.inner + k] =
       src[(o * p.src_axis + p.src_start + l) * p.inner + k];
+}
+
+void main()
+{
+  uint base = hs_elems_base();
+  for (uint k = 0u; k < HS_ELEMS; k++) {
+    uint i = base + k * gl_WorkGroupSize.x;
+    if (i < p.n)
+      hs_elem(i);
+  }
 }

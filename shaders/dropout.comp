@@ -7,6 +7,7 @@
 #extension GL_GOOGLE_include_directive : require
 layout(local_size_x = 64) in;
 #include "hs-common.glsl"
+#include "hs-kernels.glsl"
 
 layout(std430, set = 0, binding = 0) writeonly buffer Y { float y[]; };
 layout(std430, set = 0, binding = 1) readonly buffer X { float x[]; };
@@ -18,10 +19,17 @@ layout(push_constant) uniform Push {
   float prob;
 } p;
 
+void hs_elem(uint i)
+{
+  y[i] = hs_hash32(p.seed, i) >= p.threshold ? x[i] / (1.0 - p.prob) : 0.0;
+}
+
 void main()
 {
-  uint i = hs_global_index();
-  if (i >= p.n)
-    return;
-  y[i] = hs_hash32(p.seed, i) >= p.threshold ? x[i] / (1.0 - p.prob) : 0.0;
+  uint base = hs_elems_base();
+  for (uint k = 0u; k < HS_ELEMS; k++) {
+    uint i = base + k * gl_WorkGroupSize.x;
+    if (i < p.n)
+      hs_elem(i);
+  }
 }

@@ -5,6 +5,7 @@
 #extension GL_GOOGLE_include_directive : require
 layout(local_size_x = 64) in;
 #include "hs-common.glsl"
+#include "hs-kernels.glsl"
 
 layout(std430, set = 0, binding = 0) writeonly buffer Out { float y[]; };
 layout(std430, set = 0, binding = 1) readonly buffer Table { float table[]; };
@@ -16,11 +17,18 @@ layout(push_constant) uniform Push {
   uint v;
 } p;
 
-void main()
+void hs_elem(uint i)
 {
-  uint i = hs_global_index();
-  if (i >= p.n)
-    return;
   int row = idx[i / p.d];
   y[i] = row >= 0 && uint(row) < p.v ? table[uint(row) * p.d + i % p.d] : 0.0;
+}
+
+void main()
+{
+  uint base = hs_elems_base();
+  for (uint k = 0u; k < HS_ELEMS; k++) {
+    uint i = base + k * gl_WorkGroupSize.x;
+    if (i < p.n)
+      hs_elem(i);
+  }
 }

@@ -17,11 +17,18 @@ layout(push_constant) uniform Push {
   uint n;
 } p;
 
-void main()
+void hs_elem(uint i)
 {
-  uint i = hs_global_index();
-  if (i >= p.n)
-    return;
   uvec4 c = hs_unravel4(i, p.dims);
   y[i] = x[c.x * p.stride.x + c.y * p.stride.y + c.z * p.stride.z + c.w * p.stride.w];
+}
+
+void main()
+{
+  uint base = hs_elems_base();
+  for (uint k = 0u; k < HS_ELEMS; k++) {
+    uint i = base + k * gl_WorkGroupSize.x;
+    if (i < p.n)
+      hs_elem(i);
+  }
 }

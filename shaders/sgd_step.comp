@@ -3,11 +3,12 @@
 // [lr, momentum, weight_decay], not from push constants, so a recorded step
 // can be resubmitted after the host writes a new learning rate.
 //   g = grad + wd * p;  buf = momentum * buf + g;  p -= lr * buf
-// Without a momentum buffer (has_buf = 0): p -= lr * g.
+// Without a momentum buffer (HAS_BUF = 0): p -= lr * g.
 #version 450
 #extension GL_GOOGLE_include_directive : require
 layout(local_size_x = 64) in;
 #include "hs-common.glsl"
+#include "hs-kernels.glsl"
 
 layout(std430, set = 0, binding = 0) buffer Param { float param[]; };
 layout(std430, set = 0, binding = 1) readonly buffer Grad { float grad[]; };
@@ -16,20 +17,29 @@ layout(std430, set = 0, binding = 3) readonly buffer Hp { float hp[]; };
 
 layout(push_constant) uniform Push {
   uint n;
-  uint has_buf;
 } p;
 
-void main()
+// Specialization constants (see binary.comp for why not push constants).
+layout(constant_id = 0) const uint HAS_BUF = 1u;
+
+void hs_elem(uint i, float lr, float momentum, float wd)
 {
-  uint i = hs_global_index();
-  if (i >= p.n)
-    return;
-  float lr = hp[0], momentum = hp[1], wd = hp[2];
   float w = param[i];
   float g = grad[i] + wd * w;
-  if (p.has_buf != 0u) {
+  if (HAS_BUF != 0u) {
     g = momentum * buf[i] + g;
     buf[i] = g;
   }
   param[i] = w - lr * g;
+}
+
+void main()
+{
+  float lr = hp[0], momentum = hp[1], wd = hp[2];
+  uint base = hs_elems_base();
+  for (uint k = 0u; k < HS_ELEMS; k++) {
+    uint i = base + k * gl_WorkGroupSize.x;
+    if (i < p.n)
+      hs_elem(i, lr, momentum, wd);
+  }
 }

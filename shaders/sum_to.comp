@@ -28,6 +28,13 @@ layout(push_constant) uniform Push {
   float scale;    // applied only when chunks == 1
 } p;
 
+// The input layout, a specialization constant: 1 when the reduced dims all
+// precede the kept ones (in is [r_n, out_n], e.g. a bias gradient), 2 when
+// they all follow (in is [out_n, r_n], row sums), 0 for anything else.  The
+// first two skip the per-element unravel, whose integer divisions dominate
+// on lavapipe.
+layout(constant_id = 0) const uint LAYOUT = 0u;
+
 void main()
 {
   uint i = hs_global_index();
@@ -35,15 +42,23 @@ void main()
     return;
   uint j = i % p.out_n;
   uint g = i / p.out_n;
-
-  uvec4 oc = hs_unravel4(j, p.odims);
-  uint base = oc.x * p.istride.x + oc.y * p.istride.y + oc.z * p.istride.z + oc.w * p.istride.w;
   uint r0 = g * p.chunk;
   uint r1 = min(r0 + p.chunk, p.r_n);
   float s = 0.0;
-  for (uint r = r0; r < r1; r++) {
-    uvec4 rc = hs_unravel4(r, p.rdims);
-    s += x[base + rc.x * p.istride.x + rc.y * p.istride.y + rc.z * p.istride.z + rc.w * p.istride.w];
+
+  if (LAYOUT == 1u) {
+    for (uint r = r0; r < r1; r++)
+      s += x[r * p.out_n + j];
+  } else if (LAYOUT == 2u) {
+    for (uint r = r0; r < r1; r++)
+      s += x[j * p.r_n + r];
+  } else {
+    uvec4 oc = hs_unravel4(j, p.odims);
+    uint base = oc.x * p.istride.x + oc.y * p.istride.y + oc.z * p.istride.z + oc.w * p.istride.w;
+    for (uint r = r0; r < r1; r++) {
+      uvec4 rc = hs_unravel4(r, p.rdims);
+      s += x[base + rc.x * p.istride.x + rc.y * p.istride.y + rc.z * p.istride.z + rc.w * p.istride.w];
+    }
   }
   y[i] = p.chunks == 1u ? p.scale * s : s;
 }

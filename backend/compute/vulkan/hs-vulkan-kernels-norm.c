@@ -47,9 +47,6 @@ typedef struct {
 typedef struct {
   guint32 n;
   guint32 c;
-  guint32 act;
-  guint32 has_gamma;
-  guint32 has_beta;
 } HsBnApplyPush;
 
 /* Training statistics: per-chunk (mean, M2), then the ordered merge that
@@ -117,16 +114,12 @@ hs_vk_batchnorm (HsDevice *dev, HsTensor *y, HsTensor *x, HsTensor *gamma, HsTen
       hs_vk_run_1d (dev, HS_SHADER_BATCHNORM_RUNNING, rb, 4, 0x3, &rp, sizeof rp, c);
     }
 
-  HsBnApplyPush ap = {
-    .n = (guint32) x->numel,
-    .c = (guint32) c,
-    .act = act,
-    .has_gamma = gamma != NULL,
-    .has_beta = beta != NULL,
-  };
+  HsBnApplyPush ap = { (guint32) x->numel, (guint32) c };
+  guint32 spec[] = { act, gamma != NULL, beta != NULL };  /* ACT, HAS_GAMMA, HAS_BETA */
   HsTensor *ab[] = { y, x, gamma != NULL ? gamma : x, beta != NULL ? beta : x,
                      save_mean, save_invstd };
-  hs_vk_run_1d (dev, HS_SHADER_BATCHNORM_APPLY, ab, 6, 0x1, &ap, sizeof ap, x->numel);
+  hs_vk_run_elems_spec (dev, HS_SHADER_BATCHNORM_APPLY, spec, 3, ab, 6, 0x1, &ap, sizeof ap,
+                        x->numel);
 }
 
 typedef struct {
@@ -150,7 +143,6 @@ typedef struct {
 typedef struct {
   guint32 n;
   guint32 c;
-  guint32 relu;
 } HsBnBackwardApplyPush;
 
 /* The three passes of batch-norm backward, with scratch `part` for the
@@ -186,10 +178,11 @@ hs_vk_batchnorm_backward_record (HsDevice *dev, HsTensor *dx, HsTensor *dgamma, 
 
   if (dx != NULL)
     {
-      HsBnBackwardApplyPush ap = { (guint32) x->numel, (guint32) c, relu };
+      HsBnBackwardApplyPush ap = { (guint32) x->numel, (guint32) c };
+      guint32 spec[] = { relu };  /* RELU */
       HsTensor *ab[] = { dx, dy, x, y != NULL ? y : x, coef };
-      hs_vk_run_1d (dev, HS_SHADER_BATCHNORM_BACKWARD_APPLY, ab, 5, 0x1, &ap, sizeof ap,
-                    x->numel);
+      hs_vk_run_elems_spec (dev, HS_SHADER_BATCHNORM_BACKWARD_APPLY, spec, 1, ab, 5, 0x1,
+                            &ap, sizeof ap, x->numel);
     }
 }
 

@@ -10,19 +10,20 @@
 
 typedef struct {
   guint32 n;
-  guint32 has_buf;
 } HsSgdPush;
 
 static void
 hs_vk_sgd_step (HsDevice *dev, HsTensor *param, HsTensor *grad, HsTensor *buf, HsTensor *hp)
 {
-  HsSgdPush pc = { (guint32) param->numel, buf != NULL };
+  HsSgdPush pc = { (guint32) param->numel };
+  guint32 spec[] = { buf != NULL };  /* HAS_BUF */
   /* Without a momentum buffer its slot gets param, which is written anyway
    * (see hs-vulkan-kernels-private.h). */
   HsTensor *bind[] = { param, grad, buf != NULL ? buf : param, hp };
 
   g_return_if_fail (hp->numel >= 3);
-  hs_vk_run_1d (dev, HS_SHADER_SGD_STEP, bind, 4, 0x5, &pc, sizeof pc, param->numel);
+  hs_vk_run_elems_spec (dev, HS_SHADER_SGD_STEP, spec, 1, bind, 4, 0x5, &pc, sizeof pc,
+                        param->numel);
 }
 
 typedef struct {
@@ -37,7 +38,7 @@ hs_vk_adam_step (HsDevice *dev, HsTensor *param, HsTensor *grad, HsTensor *m, Hs
   HsTensor *bind[] = { param, grad, m, v, hp };
 
   g_return_if_fail (hp->numel >= 7);
-  hs_vk_run_1d (dev, HS_SHADER_ADAM_STEP, bind, 5, 0xd, &pc, sizeof pc, param->numel);
+  hs_vk_run_elems (dev, HS_SHADER_ADAM_STEP, bind, 5, 0xd, &pc, sizeof pc, param->numel);
 }
 
 void

@@ -49,9 +49,6 @@ typedef struct {
   guint32 a_stride[4];
   guint32 b_stride[4];
   guint32 n;
-  guint32 op;
-  guint32 has_b;
-  guint32 flat_ab;
   gfloat alpha;
   gfloat beta;
 } HsBinaryPush;
@@ -73,16 +70,18 @@ hs_vk_binary (HsDevice *dev, HsBinaryOp op, gfloat alpha, gfloat beta,
       return;
     }
   pc.n = (guint32) out->numel;
-  pc.op = op == HS_BINARY_MUL ? 1 : 0;
-  pc.has_b = b != NULL;
-  /* An operand with the output's element count has its shape: index it
-   * directly and skip the unravel. */
-  pc.flat_ab = (a->numel == out->numel ? 1 : 0) | (b == NULL || b->numel == out->numel ? 2 : 0);
   pc.alpha = alpha;
   pc.beta = beta;
 
+  /* Specialization constants FLAT, HAS_B, OP.  An operand with the output's
+   * element count has its shape: index it directly, without the unravel. */
+  guint32 spec[3] = {
+    (a->numel == out->numel ? 1 : 0) | (b == NULL || b->numel == out->numel ? 2 : 0),
+    b != NULL,
+    op == HS_BINARY_MUL ? 1 : 0,
+  };
   HsTensor *bind[] = { out, a, b != NULL ? b : a };
-  hs_vk_run_1d (dev, HS_SHADER_BINARY, bind, 3, 0x1, &pc, sizeof pc, out->numel);
+  hs_vk_run_elems_spec (dev, HS_SHADER_BINARY, spec, 3, bind, 3, 0x1, &pc, sizeof pc, out->numel);
 }
 
 typedef struct {
@@ -132,10 +131,22 @@ hs_vk_sum_to (HsDevice *dev, HsTensor *out, HsTensor *in, gfloat scale)
   pc.scale = scale;
   hs_vk_chunking (r_n, out->numel, &pc.chunk, &pc.chunks);
 
+  /* LAYOUT: 1 when every reduced dim (of size > 1) precedes every kept one,
+   * 2 when every one follows, else 0 (see sum_to.comp). */
+  gint last_reduced = -1, first_reduced = 4, last_kept = -1, first_kept = 4;
+  for (gint d = 0; d < 4; d++)
+    {
+      if (pc.rdims[d] > 1)
+        last_reduced = d, first_reduced = MIN (first_reduced, d);
+      if (pc.odims[d] > 1)
+        last_kept = d, first_kept = MIN (first_kept, d);
+    }
+  guint32 spec[] = { last_reduced < first_kept ? 1 : last_kept < first_reduced ? 2 : 0 };
+
   if (pc.chunks == 1)
     {
       HsTensor *bind[] = { out, in };
-      hs_vk_run_1d (dev, HS_SHADER_SUM_TO, bind, 2, 0x1, &pc, sizeof pc, out->numel);
+      hs_vk_run_spec (dev, HS_SHADER_SUM_TO, spec, 1, bind, 2, 0x1, &pc, sizeof pc, out->numel);
       return;
     }
 
@@ -143,8 +154,8 @@ hs_vk_sum_to (HsDevice *dev, HsTensor *out, HsTensor *in, gfloat scale)
   if (part == NULL)
     return;
   HsTensor *bind[] = { part, in };
-  hs_vk_run_1d (dev, HS_SHADER_SUM_TO, bind, 2, 0x1, &pc, sizeof pc,
-                (gsize) pc.chunks * out->numel);
+  hs_vk_run_spec (dev, HS_SHADER_SUM_TO, spec, 1, bind, 2, 0x1, &pc, sizeof pc,
+                  (gsize) pc.chunks * out->numel);
   hs_vk_colsum (dev, out, part, pc.out_n, pc.chunks, pc.out_n, 0, scale);
   hs_tensor_unref (part);
 }
@@ -152,36 +163,31 @@ hs_vk_sum_to (HsDevice *dev, HsTensor *out, HsTensor *in, gfloat scale)
 typedef struct {
   guint32 n;
   guint32 c;
-  guint32 act;
-  guint32 has_bias;
 } HsBiasActPush;
 
 static void
 hs_vk_bias_act (HsDevice *dev, HsTensor *out, HsTensor *x, HsTensor *bias, HsAct act)
 {
-  HsBiasActPush pc = {
-    .n = (guint32) x->numel,
-    .c = (guint32) x->shape[x->ndim - 1],
-    .act = act,
-    .has_bias = bias != NULL,
-  };
+  HsBiasActPush pc = { (guint32) x->numel, (guint32) x->shape[x->ndim - 1] };
+  guint32 spec[] = { act, bias != NULL };  /* ACT, HAS_BIAS */
   HsTensor *bind[] = { out, x, bias != NULL ? bias : x };
 
-  hs_vk_run_1d (dev, HS_SHADER_BIAS_ACT, bind, 3, 0x1, &pc, sizeof pc, x->numel);
+  hs_vk_run_elems_spec (dev, HS_SHADER_BIAS_ACT, spec, 2, bind, 3, 0x1, &pc, sizeof pc, x->numel);
 }
 
 typedef struct {
   guint32 n;
-  guint32 act;
 } HsActBackwardPush;
 
 static void
 hs_vk_act_backward (HsDevice *dev, HsTensor *dx, HsTensor *dy, HsTensor *ref, HsAct act)
 {
-  HsActBackwardPush pc = { (guint32) dy->numel, act };
+  HsActBackwardPush pc = { (guint32) dy->numel };
+  guint32 spec[] = { act };  /* ACT */
   HsTensor *bind[] = { dx, dy, ref != NULL ? ref : dy };
 
-  hs_vk_run_1d (dev, HS_SHADER_ACT_BACKWARD, bind, 3, 0x1, &pc, sizeof pc, dy->numel);
+  hs_vk_run_elems_spec (dev, HS_SHADER_ACT_BACKWARD, spec, 1, bind, 3, 0x1, &pc, sizeof pc,
+                        dy->numel);
 }
 
 typedef struct {
@@ -210,7 +216,7 @@ hs_vk_permute (HsDevice *dev, HsTensor *out, HsTensor *in, const gint perm[4])
   pc.n = (guint32) in->numel;
 
   HsTensor *bind[] = { out, in };
-  hs_vk_run_1d (dev, HS_SHADER_PERMUTE, bind, 2, 0x1, &pc, sizeof pc, in->numel);
+  hs_vk_run_elems (dev, HS_SHADER_PERMUTE, bind, 2, 0x1, &pc, sizeof pc, in->numel);
 }
 
 typedef struct {
@@ -245,7 +251,7 @@ hs_vk_copy_block (HsDevice *dev, HsTensor *dst, HsTensor *src, gsize outer, gsiz
     .dst_start = (guint32) dst_start,
   };
   HsTensor *bind[] = { dst, src };
-  hs_vk_run_1d (dev, HS_SHADER_COPY_BLOCK, bind, 2, 0x1, &pc, sizeof pc, n);
+  hs_vk_run_elems (dev, HS_SHADER_COPY_BLOCK, bind, 2, 0x1, &pc, sizeof pc, n);
 }
 
 typedef struct {
@@ -261,7 +267,7 @@ hs_vk_dropout (HsDevice *dev, HsTensor *y, HsTensor *x, gfloat p, guint32 seed)
   HsDropoutPush pc = { (guint32) x->numel, seed, hs_dropout_threshold (p), p };
   HsTensor *bind[] = { y, x };
 
-  hs_vk_run_1d (dev, HS_SHADER_DROPOUT, bind, 2, 0x1, &pc, sizeof pc, x->numel);
+  hs_vk_run_elems (dev, HS_SHADER_DROPOUT, bind, 2, 0x1, &pc, sizeof pc, x->numel);
 }
 
 typedef struct {
@@ -281,7 +287,7 @@ hs_vk_embedding (HsDevice *dev, HsTensor *out, HsTensor *table, HsTensor *idx)
   };
   HsTensor *bind[] = { out, table, idx };
 
-  hs_vk_run_1d (dev, HS_SHADER_EMBEDDING, bind, 3, 0x1, &pc, sizeof pc, idx->numel * d);
+  hs_vk_run_elems (dev, HS_SHADER_EMBEDDING, bind, 3, 0x1, &pc, sizeof pc, idx->numel * d);
 }
 
 typedef struct {

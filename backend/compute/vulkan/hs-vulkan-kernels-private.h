@@ -23,6 +23,9 @@ G_BEGIN_DECLS
 
 /* The workgroup width of every kernel shader (local_size_x in the .comp). */
 #define HS_VK_LOCAL 64
+/* Elements per invocation of the elementwise shaders (HS_ELEMS in
+ * shaders/hs-kernels.glsl). */
+#define HS_VK_ELEMS 4
 
 /* Record `shader` over n invocations (1-D, folded into x/y by
  * hs_vk_grid_1d()).  Does nothing when n is 0 or the device has failed;
@@ -30,6 +33,21 @@ G_BEGIN_DECLS
 void hs_vk_run_1d (HsDevice *dev, HsShaderId shader, HsTensor *const *bindings,
                    guint n_bindings, guint32 write_mask, const void *push,
                    gsize push_size, gsize n);
+
+/* The same with specialization constants 0..n_spec-1. */
+void hs_vk_run_spec (HsDevice *dev, HsShaderId shader, const guint32 *spec, guint n_spec,
+                     HsTensor *const *bindings, guint n_bindings, guint32 write_mask,
+                     const void *push, gsize push_size, gsize n);
+
+/* Record an elementwise shader (one written with hs_elems_base()) over n
+ * elements: HS_VK_ELEMS per invocation. */
+void hs_vk_run_elems (HsDevice *dev, HsShaderId shader, HsTensor *const *bindings,
+                      guint n_bindings, guint32 write_mask, const void *push,
+                      gsize push_size, gsize n);
+/* The same with specialization constants 0..n_spec-1. */
+void hs_vk_run_elems_spec (HsDevice *dev, HsShaderId shader, const guint32 *spec, guint n_spec,
+                           HsTensor *const *bindings, guint n_bindings, guint32 write_mask,
+                           const void *push, gsize push_size, gsize n);
 
 /* Check that `numel` (elements of one tensor) fits the 32-bit indices the
  * shaders use; fails the device otherwise. */

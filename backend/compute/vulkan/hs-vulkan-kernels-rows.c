@@ -133,7 +133,7 @@ hs_vk_cross_entropy_backward (HsDevice *dev, HsTensor *dlogits, HsTensor *probs,
   HsRowsPush pc = { (guint32) probs->numel, (guint32) probs->shape[probs->ndim - 1] };
   HsTensor *bind[] = { dlogits, probs, labels, dloss };
 
-  hs_vk_run_1d (dev, HS_SHADER_CROSS_ENTROPY_BACKWARD, bind, 4, 0x1, &pc, sizeof pc,
+  hs_vk_run_elems (dev, HS_SHADER_CROSS_ENTROPY_BACKWARD, bind, 4, 0x1, &pc, sizeof pc,
                 probs->numel);
 }
 

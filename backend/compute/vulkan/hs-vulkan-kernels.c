@@ -28,8 +28,9 @@ hs_vk_check_size (HsDevice *dev, const char *op, gsize numel)
 }
 
 void
-hs_vk_run_1d (HsDevice *dev, HsShaderId shader, HsTensor *const *bindings, guint n_bindings,
-              guint32 write_mask, const void *push, gsize push_size, gsize n)
+hs_vk_run_spec (HsDevice *dev, HsShaderId shader, const guint32 *spec, guint n_spec,
+                HsTensor *const *bindings, guint n_bindings, guint32 write_mask,
+                const void *push, gsize push_size, gsize n)
 {
   guint32 gx, gy;
 
@@ -38,8 +39,34 @@ hs_vk_run_1d (HsDevice *dev, HsShaderId shader, HsTensor *const *bindings, guint
   if (!hs_vk_check_size (dev, hs_shader_table[shader].name, n))
     return;
   hs_vk_grid_1d (dev, n, HS_VK_LOCAL, &gx, &gy);
-  hs_vk_dispatch (dev, shader, NULL, 0, bindings, n_bindings, write_mask,
+  hs_vk_dispatch (dev, shader, spec, n_spec, bindings, n_bindings, write_mask,
                   push, push_size, gx, gy, 1);
+}
+
+void
+hs_vk_run_1d (HsDevice *dev, HsShaderId shader, HsTensor *const *bindings, guint n_bindings,
+              guint32 write_mask, const void *push, gsize push_size, gsize n)
+{
+  hs_vk_run_spec (dev, shader, NULL, 0, bindings, n_bindings, write_mask, push, push_size, n);
+}
+
+void
+hs_vk_run_elems_spec (HsDevice *dev, HsShaderId shader, const guint32 *spec, guint n_spec,
+                      HsTensor *const *bindings, guint n_bindings, guint32 write_mask,
+                      const void *push, gsize push_size, gsize n)
+{
+  if (!hs_vk_check_size (dev, hs_shader_table[shader].name, n))
+    return;
+  hs_vk_run_spec (dev, shader, spec, n_spec, bindings, n_bindings, write_mask, push, push_size,
+                  (n + HS_VK_ELEMS - 1) / HS_VK_ELEMS);
+}
+
+void
+hs_vk_run_elems (HsDevice *dev, HsShaderId shader, HsTensor *const *bindings, guint n_bindings,
+                 guint32 write_mask, const void *push, gsize push_size, gsize n)
+{
+  hs_vk_run_elems_spec (dev, shader, NULL, 0, bindings, n_bindings, write_mask,
+                        push, push_size, n);
 }
 
 /* Aim for this many invocations in the first pass of a chunked reduction:
