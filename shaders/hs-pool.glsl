@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The push constants of the pooling kernels: HsConvGeom, NHWC, plus the pool
-// type (0 = MAX, 1 = AVG).  Define HS_POOL_NO_X before including it in a
-// kernel that has no x binding.
+// The push constants of the pooling kernels: HsConvGeom, NHWC, and the pool
+// type as a specialization constant (0 = MAX, 1 = AVG).  Each invocation
+// takes HS_ELEMS elements (hs-kernels.glsl).  Define HS_POOL_NO_X before
+// including this in a kernel that has no x binding.
 
 layout(push_constant) uniform Push {
   int n, h, w, c;
   int kh, kw, sh, sw;
   int ph, pw, oh, ow;
-  uint type;
   uint total;   // elements this dispatch covers
 } p;
+
+layout(constant_id = 0) const uint TYPE = 0u;
 
 #ifndef HS_POOL_NO_X
 // Index of window element (ky, kx) of output (b, oy, ox, ch) holding the

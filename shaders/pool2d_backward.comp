@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Pooling backward as a gather: one invocation per input element sums dy over
+// Pooling backward as a gather: each input element sums dy over
 // the windows that contain it, so no two invocations write the same dx and no
 // float atomics are needed.  For MAX a window contributes only when its
 // argmax (from pool2d_argmax.comp) is this element; for AVG every window
@@ -8,6 +8,7 @@
 #extension GL_GOOGLE_include_directive : require
 layout(local_size_x = 64) in;
 #include "hs-common.glsl"
+#include "hs-kernels.glsl"
 
 layout(std430, set = 0, binding = 0) writeonly buffer Dx { float dx[]; };
 layout(std430, set = 0, binding = 1) readonly buffer Dy { float dy[]; };
@@ -15,11 +16,8 @@ layout(std430, set = 0, binding = 2) readonly buffer Arg { int arg[]; };
 #define HS_POOL_NO_X
 #include "hs-pool.glsl"
 
-void main()
+void hs_elem(uint i)
 {
-  uint i = hs_global_index();
-  if (i >= p.total)
-    return;
   uint ch = i % uint(p.c);
   uint t = i / uint(p.c);
   int ix = int(t % uint(p.w));
@@ -40,7 +38,7 @@ void main()
   for (int oy = oy0; oy <= oy1; oy++) {
     for (int ox = ox0; ox <= ox1; ox++) {
       uint o = ((b * uint(p.oh) + uint(oy)) * uint(p.ow) + uint(ox)) * uint(p.c) + ch;
-      if (p.type == 0u) {
+      if (TYPE == 0u) {
         int k = (iy + p.ph - oy * p.sh) * p.kw + (ix + p.pw - ox * p.sw);
         if (arg[o] == k)
           s += dy[o];
@@ -50,4 +48,14 @@ void main()
     }
   }
   dx[i] = s;
+}
+
+void main()
+{
+  uint base = hs_elems_base();
+  for (uint k = 0u; k < HS_ELEMS; k++) {
+    uint i = base + k * gl_WorkGroupSize.x;
+    if (i < p.total)
+      hs_elem(i);
+  }
 }

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Vulkan kernels over rows of the last dim (softmax, cross-entropy, cosine
- * similarity: one invocation per row) and 2-D pooling (one invocation per
- * output element; backward gathers per input element, so it needs no
- * atomics).
+ * similarity: one invocation per row) and 2-D pooling (elementwise over the
+ * output; backward gathers per input element, so it needs no atomics).
  */
 #define G_LOG_DOMAIN "hs-vulkan"
 
@@ -17,18 +16,16 @@ typedef struct {
   gint32 n, h, w, c;
   gint32 kh, kw, sh, sw;
   gint32 ph, pw, oh, ow;
-  guint32 type;
   guint32 total;
 } HsPoolPush;
 
 static HsPoolPush
-hs_vk_pool_push (const HsConvGeom *g, HsPoolType type, gsize total)
+hs_vk_pool_push (const HsConvGeom *g, gsize total)
 {
   HsPoolPush pc = {
     g->n, g->h, g->w, g->c,
     g->kh, g->kw, g->sh, g->sw,
     g->ph, g->pw, g->oh, g->ow,
-    type == HS_POOL_MAX ? 0 : 1,
     (guint32) total,
   };
   return pc;
@@ -37,12 +34,13 @@ hs_vk_pool_push (const HsConvGeom *g, HsPoolType type, gsize total)
 static void
 hs_vk_pool2d (HsDevice *dev, const HsConvGeom *g, HsPoolType type, HsTensor *y, HsTensor *x)
 {
-  HsPoolPush pc = hs_vk_pool_push (g, type, y->numel);
+  HsPoolPush pc = hs_vk_pool_push (g, y->numel);
+  guint32 spec[] = { type == HS_POOL_MAX ? 0 : 1 };  /* TYPE */
   HsTensor *bind[] = { y, x };
 
   if (!hs_vk_check_size (dev, "pool2d", x->numel))
     return;
-  hs_vk_run_1d (dev, HS_SHADER_POOL2D, bind, 2, 0x1, &pc, sizeof pc, y->numel);
+  hs_vk_run_elems_spec (dev, HS_SHADER_POOL2D, spec, 1, bind, 2, 0x1, &pc, sizeof pc, y->numel);
 }
 
 static void
@@ -60,18 +58,20 @@ hs_vk_pool2d_backward (HsDevice *dev, const HsConvGeom *g, HsPoolType type, HsTe
    * rescanning every window that covers the element. */
   if (type == HS_POOL_MAX)
     {
-      HsPoolPush ap = hs_vk_pool_push (g, type, dy->numel);
+      HsPoolPush ap = hs_vk_pool_push (g, dy->numel);
 
       arg = hs_vk_scratch (dev, dy->numel);
       if (arg == NULL)
         return;
       HsTensor *ab[] = { arg, x };
-      hs_vk_run_1d (dev, HS_SHADER_POOL2D_ARGMAX, ab, 2, 0x1, &ap, sizeof ap, dy->numel);
+      hs_vk_run_elems (dev, HS_SHADER_POOL2D_ARGMAX, ab, 2, 0x1, &ap, sizeof ap, dy->numel);
     }
 
-  HsPoolPush pc = hs_vk_pool_push (g, type, dx->numel);
+  HsPoolPush pc = hs_vk_pool_push (g, dx->numel);
+  guint32 spec[] = { type == HS_POOL_MAX ? 0 : 1 };  /* TYPE */
   HsTensor *bind[] = { dx, dy, arg != NULL ? arg : dy };
-  hs_vk_run_1d (dev, HS_SHADER_POOL2D_BACKWARD, bind, 3, 0x1, &pc, sizeof pc, dx->numel);
+  hs_vk_run_elems_spec (dev, HS_SHADER_POOL2D_BACKWARD, spec, 1, bind, 3, 0x1, &pc, sizeof pc,
+                        dx->numel);
 
   if (arg != NULL)
     hs_tensor_unref (arg);

@@ -5,10 +5,14 @@
  * the op table and holds the dispatch helpers; the kernels live in
  * hs-vulkan-kernels-{pointwise,norm,rows,optim}.c.
  *
- * Every kernel is a barrier-free compute shader: one invocation per output
- * element, row, or (chunk, column) pair.  Shared-memory reduction trees would
- * suit GPUs better for long rows, but they are slow on lavapipe (the CI
- * device), and the rows in this engine are short.
+ * Every kernel is a barrier-free compute shader: four elements per
+ * invocation for elementwise work, else one invocation per output, row, or
+ * (chunk of rows, column) pair.  Shared-memory reduction trees would suit
+ * GPUs better for long rows, but they are slow on lavapipe (the CI device),
+ * and the rows in this engine are short.  Path choices that would be uniform
+ * branches (activation, optional operands, broadcast or not) are
+ * specialization constants: lavapipe pays for both sides of a branch on a
+ * push constant.
  */
 #define G_LOG_DOMAIN "hs-vulkan"
 
