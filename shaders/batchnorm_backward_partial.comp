@@ -20,8 +20,11 @@ layout(push_constant) uniform Push {
   uint rows;
   uint chunk;
   uint chunks;
-  uint relu;
 } p;
+
+// A specialization constant: lavapipe pays for a push-constant branch on
+// every element.
+layout(constant_id = 0) const uint RELU = 0u;
 
 void main()
 {
@@ -39,7 +42,7 @@ void main()
   for (uint r = r0; r < r1; r++) {
     uint k = r * p.c + ch;
     float d = dy[k];
-    if (p.relu != 0u && !(y[k] > 0.0))
+    if (RELU != 0u && !(y[k] > 0.0))
       d = 0.0;
     s += d;
     sx += d * ((x[k] - m) * is);

@@ -127,7 +127,6 @@ typedef struct {
   guint32 rows;
   guint32 chunk;
   guint32 chunks;
-  guint32 relu;
 } HsBnBackwardPartialPush;
 
 typedef struct {
@@ -157,9 +156,10 @@ hs_vk_batchnorm_backward_record (HsDevice *dev, HsTensor *dx, HsTensor *dgamma, 
   gsize c = pp->c;
   gsize rows = pp->rows;
 
+  guint32 spec[] = { relu };  /* RELU */
   HsTensor *pb[] = { part, dy, x, y != NULL ? y : x, save_mean, save_invstd };
-  hs_vk_run_1d (dev, HS_SHADER_BATCHNORM_BACKWARD_PARTIAL, pb, 6, 0x1, pp, sizeof *pp,
-                (gsize) pp->chunks * c);
+  hs_vk_run_spec (dev, HS_SHADER_BATCHNORM_BACKWARD_PARTIAL, spec, 1, pb, 6, 0x1, pp, sizeof *pp,
+                  (gsize) pp->chunks * c);
 
   HsBnBackwardFinalizePush fp = {
     .c = (guint32) c,
@@ -202,7 +202,7 @@ hs_vk_batchnorm_backward (HsDevice *dev, HsTensor *dx, HsTensor *dgamma, HsTenso
   if (!hs_vk_check_size (dev, "batchnorm_backward", x->numel) || hs_device_failed (dev))
     return;
 
-  HsBnBackwardPartialPush pp = { (guint32) c, (guint32) rows, 0, 0, relu };
+  HsBnBackwardPartialPush pp = { (guint32) c, (guint32) rows, 0, 0 };
   hs_vk_chunking (rows, c, &pp.chunk, &pp.chunks);
   part = hs_vk_scratch (dev, 2 * (gsize) pp.chunks * c);
   coef = hs_vk_scratch (dev, 4 * c);
