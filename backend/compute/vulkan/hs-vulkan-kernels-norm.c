@@ -155,8 +155,8 @@ hs_vk_batchnorm_backward_record (HsDevice *dev, HsTensor *dx, HsTensor *dgamma, 
 {
   gsize c = pp->c;
   gsize rows = pp->rows;
+  guint32 spec[] = { relu };  /* RELU, in both the partial sums and dx */
 
-  guint32 spec[] = { relu };  /* RELU */
   HsTensor *pb[] = { part, dy, x, y != NULL ? y : x, save_mean, save_invstd };
   hs_vk_run_spec (dev, HS_SHADER_BATCHNORM_BACKWARD_PARTIAL, spec, 1, pb, 6, 0x1, pp, sizeof *pp,
                   (gsize) pp->chunks * c);
@@ -179,7 +179,6 @@ hs_vk_batchnorm_backward_record (HsDevice *dev, HsTensor *dx, HsTensor *dgamma, 
   if (dx != NULL)
     {
       HsBnBackwardApplyPush ap = { (guint32) x->numel, (guint32) c };
-      guint32 spec[] = { relu };  /* RELU */
       HsTensor *ab[] = { dx, dy, x, y != NULL ? y : x, coef };
       hs_vk_run_elems_spec (dev, HS_SHADER_BATCHNORM_BACKWARD_APPLY, spec, 1, ab, 5, 0x1,
                             &ap, sizeof ap, x->numel);
