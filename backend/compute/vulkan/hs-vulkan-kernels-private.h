@@ -7,7 +7,8 @@
  * field for field (scalars after any 16-byte uvec4, so C and std430 agree).
  *
  * Optional tensors (a NULL bias, gamma, momentum buffer...) are switched off
- * by a push-constant flag, but their binding slot must still hold a tensor.
+ * by a flag (a push or specialization constant), but their binding slot must
+ * still hold a tensor.
  * The rule for choosing it: a slot the shader only reads gets any tensor the
  * dispatch already reads; a slot the shader may store to gets a tensor the
  * dispatch writes anyway, with its write_mask bit set.  Synchronization
