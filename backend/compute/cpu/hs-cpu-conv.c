@@ -203,9 +203,9 @@ hs_cpu_conv2d (HsDevice *dev, const HsConvGeom *g, HsTensor *ty, HsTensor *tx,
   if (hs_device_failed (dev) || rows == 0)
     return;
   nt = hs_cpu_conv_threads (dev, g, rows);
-  if (hs_cpu_conv_direct_supported (g))
+  if (hs_cpu_conv_simd_supported (g, HS_CPU_CONV_FORWARD))
     {
-      hs_cpu_conv2d_direct (dev, g, y, x, w, bias, act, nt);
+      hs_cpu_conv2d_simd (dev, g, y, x, w, bias, act, nt);
       return;
     }
   chunk = hs_cpu_conv_chunk_rows (g, rows, nt);
@@ -263,9 +263,9 @@ hs_cpu_conv2d_backward_filter (HsDevice *dev, const HsConvGeom *g, HsTensor *tdw
       return;
     }
   nt = hs_cpu_conv_threads (dev, g, rows);
-  if (hs_cpu_conv_direct_supported (g))
+  if (hs_cpu_conv_simd_supported (g, HS_CPU_CONV_BACKWARD_FILTER))
     {
-      hs_cpu_conv2d_backward_filter_direct (dev, g, dw, dy, x, nt);
+      hs_cpu_conv2d_backward_filter_simd (dev, g, dw, dy, x, nt);
       return;
     }
   chunk = hs_cpu_conv_chunk_rows (g, rows, nt);
@@ -390,6 +390,11 @@ hs_cpu_conv2d_backward_data (HsDevice *dev, const HsConvGeom *g, HsTensor *tdx,
     }
 
   nt = hs_cpu_conv_threads (dev, g, rows);
+  if ((gsize) g->n >= (gsize) nt && hs_cpu_conv_simd_supported (g, HS_CPU_CONV_BACKWARD_DATA))
+    {
+      hs_cpu_conv2d_backward_data_simd (dev, g, dx, dy, w, nt);
+      return;
+    }
   if ((gsize) g->n >= (gsize) nt)
     {
       /* Chunks of whole images: a chunk's scatter only touches its own

@@ -107,12 +107,20 @@ void hs_cpu_conv2d_backward_data (HsDevice *dev, const HsConvGeom *g, HsTensor *
 void hs_cpu_conv2d_backward_filter (HsDevice *dev, const HsConvGeom *g, HsTensor *dw,
                                     HsTensor *dy, HsTensor *x);
 
-/* hs-cpu-conv-direct.c: the few-input-channel path, run on nt threads */
-gboolean hs_cpu_conv_direct_supported (const HsConvGeom *g);
-void hs_cpu_conv2d_direct (HsDevice *dev, const HsConvGeom *g, float *y, const float *x,
-                           const float *w, const float *bias, HsAct act, gint nt);
-void hs_cpu_conv2d_backward_filter_direct (HsDevice *dev, const HsConvGeom *g, float *dw,
-                                           const float *dy, const float *x, gint nt);
+/* hs-cpu-conv-simd.c: implicit-GEMM kernels, run on nt threads */
+typedef enum {
+  HS_CPU_CONV_FORWARD,
+  HS_CPU_CONV_BACKWARD_DATA,
+  HS_CPU_CONV_BACKWARD_FILTER,
+} HsCpuConvPass;
+
+gboolean hs_cpu_conv_simd_supported (const HsConvGeom *g, HsCpuConvPass pass);
+void hs_cpu_conv2d_simd (HsDevice *dev, const HsConvGeom *g, float *y, const float *x,
+                         const float *w, const float *bias, HsAct act, gint nt);
+void hs_cpu_conv2d_backward_data_simd (HsDevice *dev, const HsConvGeom *g, float *dx,
+                                       const float *dy, const float *w, gint nt);
+void hs_cpu_conv2d_backward_filter_simd (HsDevice *dev, const HsConvGeom *g, float *dw,
+                                         const float *dy, const float *x, gint nt);
 
 /* hs-cpu-pool.c */
 void hs_cpu_pool2d (HsDevice *dev, const HsConvGeom *g, HsPoolType type, HsTensor *y,
