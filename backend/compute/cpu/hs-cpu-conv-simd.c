@@ -29,17 +29,13 @@
 
 #include <omp.h>
 
-#if defined(__AVX512F__)
-#define HS_VEC 16
-#define HS_ACC_REGS 24 /* of 32 zmm */
-#elif defined(__AVX2__) && defined(__FMA__)
-#define HS_VEC 8
-#define HS_ACC_REGS 12 /* of 16 ymm */
+#ifdef HS_CPU_VEC
+#define HS_VEC HS_CPU_VEC
+/* Accumulators fill about 3/4 of the vector registers. */
+#define HS_ACC_REGS (HS_CPU_VEC_REGS * 3 / 4)
 #endif
 
 #ifdef HS_VEC
-
-typedef float HsVec __attribute__ ((vector_size (HS_VEC * sizeof (float))));
 
 /* Output-channel vectors per tile (a slice of oc), pixels per forward tile,
  * kernel positions per weight-gradient tile. */
@@ -55,22 +51,6 @@ typedef float HsVec __attribute__ ((vector_size (HS_VEC * sizeof (float))));
 #define HS_BWD_TALL_P (HS_ACC_REGS / HS_BWD_TALL_KV > 8 ? 8 : HS_ACC_REGS / HS_BWD_TALL_KV)
 /* Pixels per unit of work: a multiple of every tile height. */
 #define HS_PIXEL_BLOCK 192
-
-#define HS_ALWAYS_INLINE inline __attribute__ ((always_inline))
-
-static HS_ALWAYS_INLINE HsVec
-hs_vload (const float *p)
-{
-  HsVec v;
-  memcpy (&v, p, sizeof v);
-  return v;
-}
-
-static HS_ALWAYS_INLINE void
-hs_vstore (float *p, HsVec v)
-{
-  memcpy (p, &v, sizeof v);
-}
 
 /* ---- geometry ------------------------------------------------------------ */
 

@@ -69,6 +69,297 @@ hs_cpu_bn_clear (HsCpuBnPartial *p, gsize c)
     }
 }
 
+/* ---- batch norm row loops ------------------------------------------------
+ *
+ * Each has a SIMD fast path for C a multiple of the vector width up to four
+ * vectors (the channel counts of small CNNs), where the per-channel
+ * accumulators and coefficients live in registers across rows, and a
+ * generic path whose accumulators are arrays.
+ */
+
+#ifdef HS_CPU_VEC
+#define HS_BN_FAST(c) ((c) % HS_CPU_VEC == 0 && (c) / HS_CPU_VEC <= 4 && (c) / HS_CPU_VEC != 3)
+
+/* Two accumulators per vector (even and odd rows) hide the add latency. */
+static HS_ALWAYS_INLINE void
+hs_bn_stats_fast (const float *x, const float *shift, gsize lo, gsize hi, gsize c,
+                  HsCpuBnPartial *p, const gint nv)
+{
+  HsVec sh[4];
+
+  for (gint v = 0; v < nv; v++)
+    sh[v] = hs_vload (shift + v * HS_CPU_VEC);
+  for (gsize r0 = lo; r0 < hi; r0 += HS_CPU_BN_BLOCK)
+    {
+      gsize r1 = MIN (hi, r0 + HS_CPU_BN_BLOCK), r = r0;
+      HsVec a1[2][4], a2[2][4];
+
+#pragma GCC unroll 4
+      for (gint v = 0; v < nv; v++)
+        a1[0][v] = a1[1][v] = a2[0][v] = a2[1][v] = (HsVec) { 0 };
+      for (; r + 2 <= r1; r += 2)
+#pragma GCC unroll 2
+        for (gint u = 0; u < 2; u++)
+#pragma GCC unroll 4
+          for (gint v = 0; v < nv; v++)
+            {
+              HsVec d = hs_vload (x + (r + u) * c + v * HS_CPU_VEC) - sh[v];
+              a1[u][v] += d;
+              a2[u][v] += d * d;
+            }
+      if (r < r1)
+#pragma GCC unroll 4
+        for (gint v = 0; v < nv; v++)
+          {
+            HsVec d = hs_vload (x + r * c + v * HS_CPU_VEC) - sh[v];
+            a1[0][v] += d;
+            a2[0][v] += d * d;
+          }
+      for (gint v = 0; v < nv; v++)
+        {
+          HsVec t1 = a1[0][v] + a1[1][v], t2 = a2[0][v] + a2[1][v];
+          for (gint l = 0; l < HS_CPU_VEC; l++)
+            {
+              p->s1[v * HS_CPU_VEC + l] += t1[l];
+              p->s2[v * HS_CPU_VEC + l] += t2[l];
+            }
+        }
+    }
+}
+
+static HS_ALWAYS_INLINE void
+hs_bn_apply_fast (const float *x, float *y, const float *mean, const float *scale,
+                  const float *beta, gsize lo, gsize hi, gsize c, gboolean relu, const gint nv)
+{
+  HsVec m[4], sc[4], b[4];
+
+  for (gint v = 0; v < nv; v++)
+    {
+      m[v] = hs_vload (mean + v * HS_CPU_VEC);
+      sc[v] = hs_vload (scale + v * HS_CPU_VEC);
+      b[v] = beta != NULL ? hs_vload (beta + v * HS_CPU_VEC) : (HsVec) { 0 };
+    }
+  for (gsize r = lo; r < hi; r++)
+#pragma GCC unroll 4
+    for (gint v = 0; v < nv; v++)
+      {
+        HsVec o = (hs_vload (x + r * c + v * HS_CPU_VEC) - m[v]) * sc[v] + b[v];
+        if (relu)
+          o = hs_vselect (o > 0, o);
+        hs_vstore (y + r * c + v * HS_CPU_VEC, o);
+      }
+}
+
+static HS_ALWAYS_INLINE void
+hs_bn_bwd_sums_fast (const float *dy, const float *x, const float *y, const float *mean,
+                     gsize lo, gsize hi, gsize c, gboolean relu, HsCpuBnPartial *p,
+                     const gint nv)
+{
+  HsVec m[4];
+
+  for (gint v = 0; v < nv; v++)
+    m[v] = hs_vload (mean + v * HS_CPU_VEC);
+  for (gsize r0 = lo; r0 < hi; r0 += HS_CPU_BN_BLOCK)
+    {
+      gsize r1 = MIN (hi, r0 + HS_CPU_BN_BLOCK);
+      HsVec a1[4], a2[4];
+
+#pragma GCC unroll 4
+      for (gint v = 0; v < nv; v++)
+        a1[v] = a2[v] = (HsVec) { 0 };
+      for (gsize r = r0; r < r1; r++)
+#pragma GCC unroll 4
+        for (gint v = 0; v < nv; v++)
+          {
+            gsize i = r * c + v * HS_CPU_VEC;
+            HsVec g = hs_vload (dy + i);
+            if (relu)
+              g = hs_vselect (hs_vload (y + i) > 0, g);
+            a1[v] += g;
+            a2[v] += g * (hs_vload (x + i) - m[v]);
+          }
+      for (gint v = 0; v < nv; v++)
+        for (gint l = 0; l < HS_CPU_VEC; l++)
+          {
+            p->s1[v * HS_CPU_VEC + l] += a1[v][l];
+            p->s2[v * HS_CPU_VEC + l] += a2[v][l];
+          }
+    }
+}
+
+static HS_ALWAYS_INLINE void
+hs_bn_bwd_apply_fast (const float *dy, const float *x, const float *y, const float *mean,
+                      const float *coef, gsize lo, gsize hi, gsize c, gboolean relu, float *dx,
+                      const gint nv)
+{
+  HsVec m[4], ca[4], cb[4], ck[4];
+
+  for (gint v = 0; v < nv; v++)
+    {
+      m[v] = hs_vload (mean + v * HS_CPU_VEC);
+      ca[v] = hs_vload (coef + v * HS_CPU_VEC);
+      cb[v] = hs_vload (coef + c + v * HS_CPU_VEC);
+      ck[v] = hs_vload (coef + 2 * c + v * HS_CPU_VEC);
+    }
+  for (gsize r = lo; r < hi; r++)
+#pragma GCC unroll 4
+    for (gint v = 0; v < nv; v++)
+      {
+        gsize i = r * c + v * HS_CPU_VEC;
+        HsVec g = hs_vload (dy + i);
+        if (relu)
+          g = hs_vselect (hs_vload (y + i) > 0, g);
+        hs_vstore (dx + i, ca[v] * g + cb[v] * (hs_vload (x + i) - m[v]) + ck[v]);
+      }
+}
+
+/* Instantiate a fast path for 1, 2 and 4 vectors per row. */
+#define HS_BN_DISPATCH(fn, c, ...)                  \
+  switch ((c) / HS_CPU_VEC)                         \
+    {                                               \
+    case 1: fn (__VA_ARGS__, 1); break;             \
+    case 2: fn (__VA_ARGS__, 2); break;             \
+    default: fn (__VA_ARGS__, 4); break;            \
+    }
+#else
+#define HS_BN_FAST(c) FALSE
+#define HS_BN_DISPATCH(fn, c, ...) g_assert_not_reached ()
+#endif
+
+static void
+hs_bn_stats (const float *x, const float *shift, gsize lo, gsize hi, gsize c,
+             HsCpuBnPartial *p)
+{
+  if (HS_BN_FAST (c))
+    {
+      HS_BN_DISPATCH (hs_bn_stats_fast, c, x, shift, lo, hi, c, p);
+      return;
+    }
+  for (gsize r = lo; r < hi; r++)
+    {
+      const float *row = x + r * c;
+#pragma omp simd
+      for (gsize j = 0; j < c; j++)
+        {
+          float d = row[j] - shift[j];
+          p->f1[j] += d;
+          p->f2[j] += d * d;
+        }
+      if ((r - lo) % HS_CPU_BN_BLOCK == HS_CPU_BN_BLOCK - 1)
+        hs_cpu_bn_flush (p, c);
+    }
+  hs_cpu_bn_flush (p, c);
+}
+
+static void
+hs_bn_apply (const float *x, float *y, const float *mean, const float *scale,
+             const float *beta, gsize lo, gsize hi, gsize c, HsAct act)
+{
+  if (HS_BN_FAST (c) && act != HS_ACT_GELU)
+    {
+      HS_BN_DISPATCH (hs_bn_apply_fast, c, x, y, mean, scale, beta, lo, hi, c,
+                      act == HS_ACT_RELU);
+      return;
+    }
+  for (gsize r = lo; r < hi; r++)
+    {
+      const float *row = x + r * c;
+      float *out = y + r * c;
+
+      if (act == HS_ACT_RELU)
+        {
+#pragma omp simd
+          for (gsize j = 0; j < c; j++)
+            out[j] = MAX ((row[j] - mean[j]) * scale[j] + (beta != NULL ? beta[j] : 0.f), 0.f);
+        }
+      else
+        {
+#pragma omp simd
+          for (gsize j = 0; j < c; j++)
+            out[j] = (row[j] - mean[j]) * scale[j] + (beta != NULL ? beta[j] : 0.f);
+          if (act == HS_ACT_GELU)
+            for (gsize j = 0; j < c; j++)
+              out[j] = hs_cpu_gelu (out[j]);
+        }
+    }
+}
+
+/* Σ dy' and Σ dy' (x - mean), dy' = dy masked by y > 0 under RELU. */
+static void
+hs_bn_bwd_sums (const float *dy, const float *x, const float *y, const float *mean, gsize lo,
+                gsize hi, gsize c, gboolean relu, HsCpuBnPartial *p)
+{
+  if (HS_BN_FAST (c))
+    {
+      HS_BN_DISPATCH (hs_bn_bwd_sums_fast, c, dy, x, y, mean, lo, hi, c, relu, p);
+      return;
+    }
+  for (gsize r = lo; r < hi; r++)
+    {
+      const float *xr = x + r * c, *gr = dy + r * c;
+
+      if (relu)
+        {
+          const float *yr = y + r * c;
+#pragma omp simd
+          for (gsize j = 0; j < c; j++)
+            {
+              float g = yr[j] > 0.f ? gr[j] : 0.f;
+              p->f1[j] += g;
+              p->f2[j] += g * (xr[j] - mean[j]);
+            }
+        }
+      else
+        {
+#pragma omp simd
+          for (gsize j = 0; j < c; j++)
+            {
+              p->f1[j] += gr[j];
+              p->f2[j] += gr[j] * (xr[j] - mean[j]);
+            }
+        }
+      if ((r - lo) % HS_CPU_BN_BLOCK == HS_CPU_BN_BLOCK - 1)
+        hs_cpu_bn_flush (p, c);
+    }
+  hs_cpu_bn_flush (p, c);
+}
+
+/* dx = a dy' + b (x - mean) + k, coef = [a | b | k] per channel. */
+static void
+hs_bn_bwd_apply (const float *dy, const float *x, const float *y, const float *mean,
+                 const float *coef, gsize lo, gsize hi, gsize c, gboolean relu, float *dx)
+{
+  const float *ca = coef, *cb = coef + c, *ck = coef + 2 * c;
+
+  if (HS_BN_FAST (c))
+    {
+      HS_BN_DISPATCH (hs_bn_bwd_apply_fast, c, dy, x, y, mean, coef, lo, hi, c, relu, dx);
+      return;
+    }
+  for (gsize r = lo; r < hi; r++)
+    {
+      const float *xr = x + r * c, *gr = dy + r * c;
+      float *out = dx + r * c;
+
+      if (relu)
+        {
+          const float *yr = y + r * c;
+#pragma omp simd
+          for (gsize j = 0; j < c; j++)
+            {
+              float g = yr[j] > 0.f ? gr[j] : 0.f;
+              out[j] = ca[j] * g + cb[j] * (xr[j] - mean[j]) + ck[j];
+            }
+        }
+      else
+        {
+#pragma omp simd
+          for (gsize j = 0; j < c; j++)
+            out[j] = ca[j] * gr[j] + cb[j] * (xr[j] - mean[j]) + ck[j];
+        }
+    }
+}
+
 void
 hs_cpu_batchnorm (HsDevice *dev, HsTensor *ty, HsTensor *tx, HsTensor *tgamma,
                   HsTensor *tbeta, HsTensor *trm, HsTensor *trv, HsTensor *tsave_mean,
@@ -115,20 +406,7 @@ hs_cpu_batchnorm (HsDevice *dev, HsTensor *ty, HsTensor *tx, HsTensor *tgamma,
         const float *shift = x; /* the first row */
 
         hs_cpu_bn_clear (&p, c);
-        for (gsize r = lo; r < hi; r++)
-          {
-            const float *row = x + r * c;
-#pragma omp simd
-            for (gsize j = 0; j < c; j++)
-              {
-                float d = row[j] - shift[j];
-                p.f1[j] += d;
-                p.f2[j] += d * d;
-              }
-            if ((r - lo) % HS_CPU_BN_BLOCK == HS_CPU_BN_BLOCK - 1)
-              hs_cpu_bn_flush (&p, c);
-          }
-        hs_cpu_bn_flush (&p, c);
+        hs_bn_stats (x, shift, lo, hi, c, &p);
 #pragma omp barrier
 #pragma omp single
         {
@@ -166,27 +444,7 @@ hs_cpu_batchnorm (HsDevice *dev, HsTensor *ty, HsTensor *tx, HsTensor *tgamma,
       }
 
     /* y = act ((x - mean) * gamma * invstd + beta) */
-    for (gsize r = lo; r < hi; r++)
-      {
-        const float *row = x + r * c;
-        float *out = y + r * c;
-
-        if (act == HS_ACT_RELU)
-          {
-#pragma omp simd
-            for (gsize j = 0; j < c; j++)
-              out[j] = MAX ((row[j] - mean[j]) * scale[j] + (beta != NULL ? beta[j] : 0.f), 0.f);
-          }
-        else
-          {
-#pragma omp simd
-            for (gsize j = 0; j < c; j++)
-              out[j] = (row[j] - mean[j]) * scale[j] + (beta != NULL ? beta[j] : 0.f);
-            if (act == HS_ACT_GELU)
-              for (gsize j = 0; j < c; j++)
-                out[j] = hs_cpu_gelu (out[j]);
-          }
-      }
+    hs_bn_apply (x, y, mean, scale, beta, lo, hi, c, act);
   }
 }
 
@@ -231,36 +489,8 @@ hs_cpu_batchnorm_backward (HsDevice *dev, HsTensor *tdx, HsTensor *tdgamma, HsTe
     gsize lo = rows * t / nt, hi = rows * (t + 1) / nt;
     HsCpuBnPartial p = hs_cpu_bn_partial (partials, c, t);
 
-    /* Σ dy' and Σ dy' (x - mean), dy' = dy masked by y > 0 under RELU. */
     hs_cpu_bn_clear (&p, c);
-    for (gsize r = lo; r < hi; r++)
-      {
-        const float *xr = x + r * c, *gr = dy + r * c;
-
-        if (relu)
-          {
-            const float *yr = y + r * c;
-#pragma omp simd
-            for (gsize j = 0; j < c; j++)
-              {
-                float g = yr[j] > 0.f ? gr[j] : 0.f;
-                p.f1[j] += g;
-                p.f2[j] += g * (xr[j] - mean[j]);
-              }
-          }
-        else
-          {
-#pragma omp simd
-            for (gsize j = 0; j < c; j++)
-              {
-                p.f1[j] += gr[j];
-                p.f2[j] += gr[j] * (xr[j] - mean[j]);
-              }
-          }
-        if ((r - lo) % HS_CPU_BN_BLOCK == HS_CPU_BN_BLOCK - 1)
-          hs_cpu_bn_flush (&p, c);
-      }
-    hs_cpu_bn_flush (&p, c);
+    hs_bn_bwd_sums (dy, x, y, mean, lo, hi, c, relu, &p);
 #pragma omp barrier
 #pragma omp single
     {
@@ -296,32 +526,7 @@ hs_cpu_batchnorm_backward (HsDevice *dev, HsTensor *tdx, HsTensor *tdgamma, HsTe
     }
 
     if (dx != NULL)
-      {
-        const float *ca = coef, *cb = coef + c, *ck = coef + 2 * c;
-
-        for (gsize r = lo; r < hi; r++)
-          {
-            const float *xr = x + r * c, *gr = dy + r * c;
-            float *out = dx + r * c;
-
-            if (relu)
-              {
-                const float *yr = y + r * c;
-#pragma omp simd
-                for (gsize j = 0; j < c; j++)
-                  {
-                    float g = yr[j] > 0.f ? gr[j] : 0.f;
-                    out[j] = ca[j] * g + cb[j] * (xr[j] - mean[j]) + ck[j];
-                  }
-              }
-            else
-              {
-#pragma omp simd
-                for (gsize j = 0; j < c; j++)
-                  out[j] = ca[j] * gr[j] + cb[j] * (xr[j] - mean[j]) + ck[j];
-              }
-          }
-      }
+      hs_bn_bwd_apply (dy, x, y, mean, coef, lo, hi, c, relu, dx);
   }
 }
 

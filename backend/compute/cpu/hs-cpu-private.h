@@ -65,6 +65,44 @@ hs_cpu_i32 (HsTensor *t)
   return (gint32 *) t->buffer->storage;
 }
 
+/* SIMD vectors through GCC's vector extensions: hand-blocked kernels keep
+ * their accumulators in registers, whatever the build's cost model. */
+#if defined(__AVX512F__)
+#define HS_CPU_VEC 16
+#define HS_CPU_VEC_REGS 32
+#elif defined(__AVX2__) && defined(__FMA__)
+#define HS_CPU_VEC 8
+#define HS_CPU_VEC_REGS 16
+#endif
+
+#define HS_ALWAYS_INLINE inline __attribute__ ((always_inline))
+
+#ifdef HS_CPU_VEC
+typedef float HsVec __attribute__ ((vector_size (HS_CPU_VEC * sizeof (float))));
+typedef gint32 HsIVec __attribute__ ((vector_size (HS_CPU_VEC * sizeof (gint32))));
+
+static HS_ALWAYS_INLINE HsVec
+hs_vload (const float *p)
+{
+  HsVec v;
+  memcpy (&v, p, sizeof v);
+  return v;
+}
+
+static HS_ALWAYS_INLINE void
+hs_vstore (float *p, HsVec v)
+{
+  memcpy (p, &v, sizeof v);
+}
+
+/* v where mask (a comparison result) is set, else 0. */
+static HS_ALWAYS_INLINE HsVec
+hs_vselect (HsIVec mask, HsVec v)
+{
+  return (HsVec) (mask & (HsIVec) v);
+}
+#endif
+
 /* GELU, tanh approximation: the formula of shaders/hs-common.glsl. */
 #define HS_GELU_K 0.7978845608028654f
 #define HS_GELU_C 0.044715f
