@@ -6,7 +6,9 @@
  * vector).  Freed blocks go to a free list per size class instead of back to
  * malloc: a training loop allocates the same tensor sizes every step, so in
  * steady state every alloc() is a list pop.  Classes are a quarter of a power
- * of two apart, which bounds the waste to 25%.
+ * of two apart, which bounds the waste to 25%.  The cache holds at most a
+ * quarter of physical memory (a long-lived process trains many models of
+ * different sizes); past that, released blocks go back to malloc.
  */
 #define G_LOG_DOMAIN "hs-cpu"
 
@@ -15,6 +17,7 @@
 #include <cblas.h>
 #include <omp.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 /* Every block starts with this header, one cache line before the storage the
  * caller sees; free blocks are chained through it. */
@@ -36,7 +39,7 @@ G_STATIC_ASSERT (sizeof (HsCpuBlock) <= HS_CPU_HEADER);
 struct _HsCpuPriv {
   GMutex lock; /* tensors may be freed from other threads */
   HsCpuBlock *free_lists[HS_CPU_N_CLASSES];
-  gsize cached_bytes;
+  gsize cached_bytes, cache_limit;
   int threads;
 
   gpointer scratch[HS_CPU_SCRATCH_N];
@@ -151,6 +154,12 @@ hs_cpu_release (HsDevice *dev, gpointer storage)
   g_return_if_fail (block->magic == HS_CPU_BLOCK_MAGIC);
 
   g_mutex_lock (&priv->lock);
+  if (priv->cached_bytes + hs_cpu_class_bytes (block->size_class) > priv->cache_limit)
+    {
+      g_mutex_unlock (&priv->lock);
+      free (block);
+      return;
+    }
   block->next = priv->free_lists[block->size_class];
   priv->free_lists[block->size_class] = block;
   priv->cached_bytes += hs_cpu_class_bytes (block->size_class);
@@ -345,6 +354,10 @@ hs_cpu_device_new (GError **error)
   priv = g_new0 (HsCpuPriv, 1);
   g_mutex_init (&priv->lock);
   priv->threads = MAX (1, omp_get_max_threads ());
+  {
+    long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
+    priv->cache_limit = pages > 0 && page > 0 ? (gsize) pages * page / 4 : (gsize) 1 << 30;
+  }
 
   dev = g_new0 (HsDevice, 1);
   dev->ref_count = 1;

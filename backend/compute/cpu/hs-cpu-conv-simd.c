@@ -149,6 +149,13 @@ hs_cpu_conv_simd_supported (const HsConvGeom *g, HsCpuConvPass pass)
   /* Wᵀ slices are streamed from L2 once per tile: keep them small. */
   if (k > 4608)
     return FALSE;
+#if HS_CPU_VEC_REGS < 32
+  /* With 16 vector registers the tiles are too small to beat OpenBLAS's
+   * AVX2 kernels, except where its GEMM is starved: few input channels
+   * (measured on a Zen 5 built with -mno-avx512f). */
+  if (g->c >= 8)
+    return FALSE;
+#endif
   switch (pass)
     {
     case HS_CPU_CONV_FORWARD:
