@@ -106,6 +106,16 @@ hs_cpu_alloc (HsDevice *dev, gsize bytes)
 
   if (bytes > G_MAXSIZE / 2)
     goto oom;
+#ifdef HS_CPU_EXACT_ALLOC
+  /* Debug builds for AddressSanitizer: exact sizes, nothing cached, so an
+   * overrun of a tensor is caught. */
+  if (posix_memalign (&mem, HS_CPU_ALIGN, HS_CPU_HEADER + bytes) != 0)
+    goto oom;
+  block = mem;
+  block->size_class = G_MAXUINT32;
+  block->magic = HS_CPU_BLOCK_MAGIC;
+  return (char *) block + HS_CPU_HEADER;
+#endif
   size_class = hs_cpu_size_class (bytes);
   g_assert (size_class < HS_CPU_N_CLASSES);
   class_bytes = hs_cpu_class_bytes (size_class);
@@ -152,6 +162,11 @@ hs_cpu_release (HsDevice *dev, gpointer storage)
     return;
   block = (HsCpuBlock *) ((char *) storage - HS_CPU_HEADER);
   g_return_if_fail (block->magic == HS_CPU_BLOCK_MAGIC);
+  if (block->size_class == G_MAXUINT32)
+    {
+      free (block);
+      return;
+    }
 
   g_mutex_lock (&priv->lock);
   if (priv->cached_bytes + hs_cpu_class_bytes (block->size_class) > priv->cache_limit)
@@ -172,15 +187,21 @@ hs_cpu_scratch (HsDevice *dev, HsCpuScratch slot, gsize bytes)
   HsCpuPriv *priv = hs_cpu_priv (dev);
   void *mem = NULL;
 
+#ifdef HS_CPU_EXACT_ALLOC
+  if (priv->scratch_bytes[slot] == bytes && priv->scratch[slot] != NULL)
+#else
   if (priv->scratch_bytes[slot] >= bytes && priv->scratch[slot] != NULL)
+#endif
     return priv->scratch[slot];
 
   free (priv->scratch[slot]);
   priv->scratch[slot] = NULL;
   priv->scratch_bytes[slot] = 0;
+#ifndef HS_CPU_EXACT_ALLOC
   /* Grow by at least half again so a slowly growing request settles. */
   bytes = MAX (bytes, priv->scratch_bytes[slot] + priv->scratch_bytes[slot] / 2);
   bytes = (bytes + HS_CPU_ALIGN - 1) & ~(gsize) (HS_CPU_ALIGN - 1);
+#endif
   if (posix_memalign (&mem, HS_CPU_ALIGN, MAX (bytes, HS_CPU_ALIGN)) != 0)
     {
       hs_device_fail (dev, HS_COMPUTE_ERROR_OUT_OF_MEMORY,
