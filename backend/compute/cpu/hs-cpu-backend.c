@@ -282,14 +282,17 @@ hs_cpu_fill (HsDevice *dev, HsTensor *t, gfloat value)
       break;
     case HS_DTYPE_I32:
       {
+        /* Converted as C does (toward zero), clamped to the type's range:
+         * out-of-range conversions are undefined in C. */
         gint32 *p = hs_cpu_i32 (t);
-        gint32 v = (gint32) value;
+        gint32 v = isnan (value) ? 0 : (gint32) CLAMP ((double) value, (double) G_MININT32,
+                                                         (double) G_MAXINT32);
         for (gsize i = 0; i < n; i++)
           p[i] = v;
       }
       break;
     case HS_DTYPE_U8:
-      memset (t->buffer->storage, (guint8) value, n);
+      memset (t->buffer->storage, isnan (value) ? 0 : (guint8) CLAMP (value, 0.f, 255.f), n);
       break;
     }
 }

@@ -8,10 +8,15 @@
  * row-major.  The backward passes are the two other products of the same
  * matrices: dW = dYᵀ col and dcol = dY W, dcol then folded back into dx.
  *
- * Each thread walks its own range of output rows in chunks whose col slice
- * fits in L2 (im2col, multiply and epilogue touch it while it is hot) instead
- * of materialising the whole batch's col matrix, which for the first layers
- * of a CNN is several times larger than the images themselves.
+ * Threads take chunks of output rows whose col slice fits in L2 (im2col,
+ * multiply and epilogue touch it while it is hot) instead of materialising
+ * the whole batch's col matrix, which for the first layers of a CNN is
+ * several times larger than the images themselves.
+ *
+ * This is the general path.  Where hs_cpu_conv_simd_supported() says so
+ * (oc, or c for the data gradient, a multiple of the SIMD width), the
+ * implicit-GEMM kernels of hs-cpu-conv-simd.c run instead: about twice as
+ * fast on the reference CNN, with no col matrix at all.
  */
 #define G_LOG_DOMAIN "hs-cpu"
 
@@ -20,11 +25,10 @@
 #include <cblas.h>
 #include <omp.h>
 
-/* Bytes of col per thread and chunk: a good part of a 1 MiB L2, leaving room
- * for OpenBLAS's packed panels of the other operand. */
-#define HS_CPU_COL_BUDGET (hs_cpu_col_budget ())
-#include <stdlib.h>
-static gsize hs_cpu_col_budget (void) { static gsize b; if (!b) { const char *e = getenv ("HS_COL_KB"); b = (e ? atoi (e) : 512) * 1024; } return b; }
+/* Bytes of col per thread and chunk: half of a 1 MiB L2, leaving room for
+ * OpenBLAS's packed panels of the other operand (256 KiB to 1 MiB measured
+ * within noise of each other on the reference CNN). */
+#define HS_CPU_COL_BUDGET (512 * 1024)
 /* Below this many flops a convolution runs on one thread. */
 #define HS_CPU_CONV_PARALLEL_FLOPS (1 << 21)
 
