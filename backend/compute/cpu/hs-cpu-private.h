@@ -24,11 +24,12 @@ G_BEGIN_DECLS
 
 /* Scratch slots: buffers kept in the device and grown on demand, so a
  * training loop allocates nothing in steady state.  A kernel may use several
- * slots at once; slots are never shared between concurrently running
- * kernels (the device runs one kernel at a time). */
+ * slots at once.  Kernels run on the calling thread and its team, one at a
+ * time: a device must not run kernels from two threads at once (alloc and
+ * release may be called from any thread). */
 typedef enum {
-  HS_CPU_SCRATCH_COL,     /* im2col chunks, one region per thread */
-  HS_CPU_SCRATCH_PARTIAL, /* per-thread partial reductions */
+  HS_CPU_SCRATCH_COL,     /* im2col chunks; transposed weights and tables */
+  HS_CPU_SCRATCH_PARTIAL, /* per-thread partial reductions and buffers */
   HS_CPU_SCRATCH_GEMM,    /* hs_cpu_sgemm()'s split-k partial products */
   HS_CPU_SCRATCH_N
 } HsCpuScratch;
