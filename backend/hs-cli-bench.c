@@ -20,20 +20,6 @@ typedef struct {
   gdouble min_seconds;
 } BenchOptions;
 
-static HsTensor *
-random_tensor (HsDevice *dev, guint ndim, const gint64 *shape, GRand *rand, GError **error)
-{
-  gsize n = 1;
-  g_autofree gfloat *data = NULL;
-
-  for (guint i = 0; i < ndim; i++)
-    n *= shape[i];
-  data = g_new (gfloat, n);
-  for (gsize i = 0; i < n; i++)
-    data[i] = (gfloat) g_rand_double_range (rand, -1.0, 1.0);
-  return hs_tensor_new_from_data (dev, HS_DTYPE_F32, ndim, shape, data, error);
-}
-
 /* Runs `body` once to warm up (pipelines, caches), then repeatedly until
  * min_seconds have passed (at least twice); returns seconds per run. */
 typedef gboolean (*BenchBody) (gpointer data, GError **error);
@@ -78,8 +64,8 @@ static gdouble
 bench_sgemm (HsDevice *dev, const BenchOptions *opts, gint size, GRand *rand, GError **error)
 {
   gint64 shape[2] = { size, size };
-  g_autoptr(HsTensor) a = random_tensor (dev, 2, shape, rand, error);
-  g_autoptr(HsTensor) b = a ? random_tensor (dev, 2, shape, rand, error) : NULL;
+  g_autoptr(HsTensor) a = hs_tensor_new_uniform (dev, 2, shape, rand, -1.f, 1.f, error);
+  g_autoptr(HsTensor) b = a ? hs_tensor_new_uniform (dev, 2, shape, rand, -1.f, 1.f, error) : NULL;
   g_autoptr(HsTensor) c = b ? hs_tensor_new (dev, HS_DTYPE_F32, 2, shape, error) : NULL;
   GemmBench gb = {
     .dev = dev, .a = a, .b = b, .c = c,
@@ -127,8 +113,8 @@ bench_conv (HsDevice *dev, const BenchOptions *opts, guint stage, GRand *rand,
     gint64 xs[4] = { g->n, g->h, g->w, g->c };
     gint64 ws[4] = { g->oc, g->kh, g->kw, g->c };
     gint64 ys[4] = { g->n, g->oh, g->ow, g->oc };
-    ok = (cb.x = random_tensor (dev, 4, xs, rand, error)) &&
-         (cb.w = random_tensor (dev, 4, ws, rand, error)) &&
+    ok = (cb.x = hs_tensor_new_uniform (dev, 4, xs, rand, -1.f, 1.f, error)) &&
+         (cb.w = hs_tensor_new_uniform (dev, 4, ws, rand, -1.f, 1.f, error)) &&
          (cb.y = hs_tensor_new (dev, HS_DTYPE_F32, 4, ys, error)) &&
          (cb.dx = hs_tensor_new (dev, HS_DTYPE_F32, 4, xs, error)) &&
          (cb.dw = hs_tensor_new (dev, HS_DTYPE_F32, 4, ws, error));
@@ -184,7 +170,7 @@ bench_train (HsDevice *dev, const BenchOptions *opts, GRand *rand, GError **erro
 
   for (guint i = 0; i < TRAIN_BATCH; i++)
     labels[i] = g_rand_int_range (rand, 0, 10);
-  if ((x = random_tensor (dev, 4, xs, rand, error)) == NULL ||
+  if ((x = hs_tensor_new_uniform (dev, 4, xs, rand, -1.f, 1.f, error)) == NULL ||
       (lab = hs_tensor_new_from_data (dev, HS_DTYPE_I32, 1, &ls, labels, error)) == NULL ||
       (net = hs_ref_cnn_new (dev, 10, 1, error)) == NULL)
     return -1;

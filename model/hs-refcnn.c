@@ -32,21 +32,29 @@ normal (GRand *rand)
   return (gfloat) (sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2));
 }
 
+/* Kaiming-normal weights: N(0, 2 / fan_in). */
 static HsTensor *
-init_tensor (HsDevice *dev, guint ndim, const gint64 *shape, GRand *rand, gint mode,
-             gfloat scale, GError **error)
+kaiming_normal (HsDevice *dev, guint ndim, const gint64 *shape, gfloat fan_in, GRand *rand,
+                GError **error)
 {
-  gsize n = 1;
   g_autofree gfloat *data = NULL;
+  gfloat scale = sqrtf (2.f / fan_in);
+  gsize n = 1;
 
   for (guint i = 0; i < ndim; i++)
     n *= shape[i];
   data = g_new (gfloat, n);
   for (gsize i = 0; i < n; i++)
-    data[i] = mode == 0 ? scale * normal (rand)
-            : mode == 1 ? (gfloat) g_rand_double_range (rand, -scale, scale)
-                        : scale;
+    data[i] = scale * normal (rand);
   return hs_tensor_new_from_data (dev, HS_DTYPE_F32, ndim, shape, data, error);
+}
+
+static HsTensor *
+constant (HsDevice *dev, gint64 n, gfloat value, GError **error)
+{
+  g_autoptr(HsTensor) t = hs_tensor_new (dev, HS_DTYPE_F32, 1, &n, error);
+
+  return t != NULL && hs_tensor_fill (t, value, error) ? g_steal_pointer (&t) : NULL;
 }
 
 HsRefCnn *
@@ -60,20 +68,19 @@ hs_ref_cnn_new (HsDevice *device, gint classes, guint32 seed, GError **error)
     {
       gint64 wshape[4] = { channels[s + 1], 3, 3, channels[s] };
       gint64 c = channels[s + 1];
-      gfloat fan_in = 9.f * channels[s];
-      if (!(net->conv_w[s] = init_tensor (device, 4, wshape, rand, 0, sqrtf (2.f / fan_in), error)) ||
-          !(net->bn_gamma[s] = init_tensor (device, 1, &c, rand, 2, 1.f, error)) ||
-          !(net->bn_beta[s] = init_tensor (device, 1, &c, rand, 2, 0.f, error)) ||
-          !(net->bn_mean[s] = init_tensor (device, 1, &c, rand, 2, 0.f, error)) ||
-          !(net->bn_var[s] = init_tensor (device, 1, &c, rand, 2, 1.f, error)))
+      if (!(net->conv_w[s] = kaiming_normal (device, 4, wshape, 9.f * channels[s], rand, error)) ||
+          !(net->bn_gamma[s] = constant (device, c, 1.f, error)) ||
+          !(net->bn_beta[s] = constant (device, c, 0.f, error)) ||
+          !(net->bn_mean[s] = constant (device, c, 0.f, error)) ||
+          !(net->bn_var[s] = constant (device, c, 1.f, error)))
         return NULL;
     }
   {
     gint64 wshape[2] = { classes, channels[HS_REF_CNN_STAGES] };
     gint64 b = classes;
     gfloat bound = 1.f / sqrtf ((gfloat) channels[HS_REF_CNN_STAGES]);
-    if (!(net->fc_w = init_tensor (device, 2, wshape, rand, 1, bound, error)) ||
-        !(net->fc_b = init_tensor (device, 1, &b, rand, 1, bound, error)))
+    if (!(net->fc_w = hs_tensor_new_uniform (device, 2, wshape, rand, -bound, bound, error)) ||
+        !(net->fc_b = hs_tensor_new_uniform (device, 1, &b, rand, -bound, bound, error)))
       return NULL;
   }
   return g_steal_pointer (&net);

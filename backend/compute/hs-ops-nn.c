@@ -302,6 +302,21 @@ hs_global_avg_pool (HsTensor *x, GError **error)
 
 /* ---- normalisation ------------------------------------------------------- */
 
+/* The output of a normalisation and its saved statistics ([n_stats] each). */
+static gboolean
+new_norm_outputs (HsTensor *x, gint64 n_stats, HsTensor **out, HsTensor **mean,
+                  HsTensor **invstd, GError **error)
+{
+  *out = hs_tensor_new_like (x, error);
+  *mean = *out ? hs_tensor_new (x->device, HS_DTYPE_F32, 1, &n_stats, error) : NULL;
+  *invstd = *mean ? hs_tensor_new (x->device, HS_DTYPE_F32, 1, &n_stats, error) : NULL;
+  if (*invstd != NULL)
+    return TRUE;
+  g_clear_pointer (out, hs_tensor_unref);
+  g_clear_pointer (mean, hs_tensor_unref);
+  return FALSE;
+}
+
 static void
 batch_norm_backward (HsNode *node)
 {
@@ -368,15 +383,8 @@ hs_batch_norm (HsTensor *x, HsTensor *gamma, HsTensor *beta, HsTensor *running_m
                           "training needs more than one value per feature");
       return NULL;
     }
-  out = hs_tensor_new_like (x, error);
-  mean = out ? hs_tensor_new (x->device, HS_DTYPE_F32, 1, &c, error) : NULL;
-  invstd = mean ? hs_tensor_new (x->device, HS_DTYPE_F32, 1, &c, error) : NULL;
-  if (invstd == NULL)
-    {
-      g_clear_pointer (&out, hs_tensor_unref);
-      g_clear_pointer (&mean, hs_tensor_unref);
-      return NULL;
-    }
+  if (!new_norm_outputs (x, c, &out, &mean, &invstd, error))
+    return NULL;
   x->device->ops->batchnorm (x->device, out, x, gamma, beta, running_mean, running_var,
                              mean, invstd, momentum, eps, training, act);
   node = hs_tape_record ("batch_norm", batch_norm_backward, out, in, 3);
@@ -426,15 +434,8 @@ hs_layer_norm (HsTensor *x, HsTensor *gamma, HsTensor *beta, gfloat eps, GError 
       hs_ops_shape_error (error, "layer_norm", x, NULL, "gamma and beta are required");
       return NULL;
     }
-  out = hs_tensor_new_like (x, error);
-  mean = out ? hs_tensor_new (x->device, HS_DTYPE_F32, 1, &rows, error) : NULL;
-  invstd = mean ? hs_tensor_new (x->device, HS_DTYPE_F32, 1, &rows, error) : NULL;
-  if (invstd == NULL)
-    {
-      g_clear_pointer (&out, hs_tensor_unref);
-      g_clear_pointer (&mean, hs_tensor_unref);
-      return NULL;
-    }
+  if (!new_norm_outputs (x, rows, &out, &mean, &invstd, error))
+    return NULL;
   x->device->ops->layernorm (x->device, out, x, gamma, beta, mean, invstd, eps);
   node = hs_tape_record ("layer_norm", layer_norm_backward, out, in, 3);
   if (node != NULL)

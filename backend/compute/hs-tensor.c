@@ -107,6 +107,23 @@ hs_tensor_new_from_data (HsDevice *device, HsDType dtype, guint ndim, const gint
 }
 
 HsTensor *
+hs_tensor_new_uniform (HsDevice *device, guint ndim, const gint64 *shape, GRand *rand,
+                       gfloat low, gfloat high, GError **error)
+{
+  g_autofree gfloat *data = NULL;
+  gsize n = 1;
+
+  if (!check_shape (ndim, shape, error))
+    return NULL;
+  for (guint i = 0; i < ndim; i++)
+    n *= shape[i];
+  data = g_new (gfloat, n);
+  for (gsize i = 0; i < n; i++)
+    data[i] = (gfloat) g_rand_double_range (rand, low, high);
+  return hs_tensor_new_from_data (device, HS_DTYPE_F32, ndim, shape, data, error);
+}
+
+HsTensor *
 hs_tensor_new_like (HsTensor *like, GError **error)
 {
   return hs_tensor_new (like->device, like->dtype, like->ndim, like->shape, error);

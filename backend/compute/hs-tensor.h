@@ -17,6 +17,9 @@ HsTensor *hs_tensor_new_zeros (HsDevice *device, HsDType dtype, guint ndim,
 /* A new tensor holding a copy of `data` (numel elements of dtype). */
 HsTensor *hs_tensor_new_from_data (HsDevice *device, HsDType dtype, guint ndim,
                                    const gint64 *shape, gconstpointer data, GError **error);
+/* A new f32 tensor of values drawn uniformly from [low, high) by `rand`. */
+HsTensor *hs_tensor_new_uniform (HsDevice *device, guint ndim, const gint64 *shape, GRand *rand,
+                                 gfloat low, gfloat high, GError **error);
 /* A new tensor with the same dtype and shape as `like`. */
 HsTensor *hs_tensor_new_like (HsTensor *like, GError **error);
 
