@@ -21,8 +21,18 @@ void     hs_image_fit (const guint8 *pixels, guint width, guint height, gsize ro
                        guint n_channels, guint size, guint8 *out);
 
 /* Near-empty renders: TRUE when the standard deviation of the grey levels is
- * below `min_stddev` (0–255 scale; 2.0 rejects flat images and a few stray
- * pixels). */
+ * below `min_stddev` (0–255 scale; 2.0 rejects flat and faintly noisy
+ * images; for scale, one black pixel on a white 32×32 image measures 8). */
 gboolean hs_image_is_blank (const guint8 *rgb, guint size, gdouble min_stddev);
+
+/* Decodes a picture file with gdk-pixbuf (PNG, JPEG, the first frame of a
+ * GIF, BMP, TIFF, WebP, SVG through librsvg…: the content decides, not the
+ * extension), turns it upright by its EXIF orientation and fits it into
+ * out (size×size×3).  Large pictures are decoded at reduced size where the
+ * loader can (JPEG scales while decoding; SVG renders at the size asked).
+ * On failure the error's message says why, in words fit for a report
+ * ("empty file", the decoder's own message…).  Safe to call from several
+ * threads at once. */
+gboolean hs_image_load (const char *path, guint size, guint8 *out, GError **error);
 
 G_END_DECLS
