@@ -39,6 +39,8 @@ typedef struct {
   gdouble test_fraction;  /* default 0.15 */
   HsProgressFunc progress;
   gpointer progress_data;
+  /* IDX: the names of labels 0, 1, 2…; NULL: the label numbers themselves. */
+  const char * const *class_names;
 } HsImportOptions;
 
 void       hs_import_options_init (HsImportOptions *options);
