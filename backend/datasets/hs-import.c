@@ -207,6 +207,15 @@ hs_import_decode (HsDataset *ds, GPtrArray *items, const HsImportOptions *option
   return TRUE;
 }
 
+static int
+compare_skips (gconstpointer a, gconstpointer b)
+{
+  const HsImportSkip *x = *(HsImportSkip * const *) a;
+  const HsImportSkip *y = *(HsImportSkip * const *) b;
+
+  return hs_natural_compare (x->file, y->file);
+}
+
 HsDataset *
 hs_import_finish (HsDataset *ds, const char *source, const char *importer,
                   const HsImportOptions *options, HsImportReport *report, GError **error)
@@ -229,7 +238,12 @@ hs_import_finish (HsDataset *ds, const char *source, const char *importer,
                                options->test_fraction, error))
     return NULL;
   if (report != NULL)
-    report->imported = hs_dataset_get_n_images (ds);
+    {
+      report->imported = hs_dataset_get_n_images (ds);
+      /* Walk-time and decode-time skips were found apart; a person reads
+       * them by name. */
+      g_ptr_array_sort (report->skipped, compare_skips);
+    }
   return g_steal_pointer (&owned);
 }
 

@@ -206,6 +206,13 @@ test_folder (void)
                             expected_skips[k].reason);
     }
 
+  /* Listed by name, whenever each problem was found. */
+  g_assert_cmpstr (((HsImportSkip *) g_ptr_array_index (report->skipped, 0))->file, ==,
+                   "cats/broken-\xef\xbf\xbd\xef\xbf\xbd.png");
+  g_assert_cmpstr (((HsImportSkip *) g_ptr_array_index (report->skipped,
+                                                        report->skipped->len - 1))->file, ==,
+                   "stray.png");
+
   /* The metadata says where it came from. */
   g_assert_cmpstr (hs_dataset_get_meta (ds, "importer"), ==, "folder");
   g_assert_true (g_str_has_suffix (hs_dataset_get_meta (ds, "source"), "pets"));
