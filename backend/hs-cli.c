@@ -17,6 +17,8 @@ static const struct {
 } commands[] = {
   { "devices", hs_cli_devices, "List compute devices and the one HS_DEVICE=auto picks" },
   { "bench", hs_cli_bench, "Measure the engine (bench engine [--device cpu|vulkan] [--json])" },
+  { "tasks", hs_cli_tasks, "The built-in task catalog (tasks list|build|show)" },
+  { "dataset", hs_cli_dataset, "Your own datasets (dataset import|list|show|delete)" },
 };
 
 static void
