@@ -302,7 +302,8 @@ on_signal (gpointer data)
 
   g_clear_handle_id (&work->sigint_id, g_source_remove);
   g_clear_handle_id (&work->sigterm_id, g_source_remove);
-  fputs ("\r\033[K", stderr);
+  if (isatty (STDERR_FILENO))
+    fputs ("\r\033[K", stderr);
   fputs ("Interrupted: stopping (press Ctrl-C again to quit at once)…\n", stderr);
   g_cancellable_cancel (work->cancellable);
   return G_SOURCE_REMOVE;
