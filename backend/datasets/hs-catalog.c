@@ -329,7 +329,8 @@ hs_task_is_built (HsTaskRecipe *recipe)
     return FALSE;
   header = hs_dataset_load_header (path, NULL, NULL);
   return header != NULL &&
-         g_strcmp0 (hs_dataset_get_meta (header, "recipe-sha256"), recipe->sha256) == 0;
+         g_strcmp0 (hs_dataset_get_meta (header, "recipe-sha256"), recipe->sha256) == 0 &&
+         g_strcmp0 (hs_dataset_get_meta (header, "catalog-version"), HS_CATALOG_VERSION) == 0;
 }
 
 HsDataset *

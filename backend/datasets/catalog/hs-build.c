@@ -420,6 +420,7 @@ set_metadata (HsBuild *build, HsDataset *ds, guint rejected, const char *dropped
   hs_dataset_set_meta (ds, "description", recipe->description);
   hs_dataset_set_meta (ds, "builder", recipe->builder);
   hs_dataset_set_meta (ds, "recipe-sha256", recipe->sha256);
+  hs_dataset_set_meta (ds, "catalog-version", HS_CATALOG_VERSION);
   hs_dataset_set_meta (ds, "rejected-blank", rejected_text);
   if (build->source != NULL)
     hs_dataset_set_meta (ds, "source", build->source);

@@ -20,6 +20,7 @@
 #include "hs-charspec.h"
 #include "hs-fonts.h"
 #include "hs-glyph-render.h"
+#include "hs-packages.h"
 
 typedef enum { LABEL_CHAR, LABEL_STYLE, LABEL_FONT } Label;
 typedef enum { GROUP_FAMILY, GROUP_CHAR } GroupBy;
@@ -216,25 +217,35 @@ select_faces (HsBuild *build, Glyphs *g, Label label, GPtrArray *faces, GError *
 {
   g_auto(GStrv) only = hs_build_get_list (build, "fonts", FALSE, NULL);
   g_autoptr(GRegex) files = NULL;
+  g_autoptr(GRegex) exclude_files = NULL;
   g_autoptr(GRegex) families = NULL;
   g_autoptr(GRegex) exclude = NULL;
   g_autoptr(GRegex) styles = NULL;
   g_autofree char *style_key = hs_build_get_string (build, "styles", "regular", NULL);
-  gboolean color = FALSE;
+  g_autoptr(GHashTable) owned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  HsTaskRecipe *recipe = hs_build_get_recipe (build);
+  gboolean color = FALSE, any_font = FALSE;
   GError *local = NULL;
 
   files = get_regex (build, "font-files", &local);
+  if (local == NULL)
+    exclude_files = get_regex (build, "exclude-files", &local);
   if (local == NULL)
     families = get_regex (build, "font-families", &local);
   if (local == NULL)
     exclude = get_regex (build, "exclude", &local);
   if (local == NULL && !g_str_equal (style_key, "regular") && !g_str_equal (style_key, "all"))
     styles = get_regex (build, "styles", &local);
-  if (local != NULL || !hs_build_get_bool (build, "color", FALSE, &color, &local))
+  if (local != NULL || !hs_build_get_bool (build, "color", FALSE, &color, &local) ||
+      !hs_build_get_bool (build, "any-font", FALSE, &any_font, &local))
     {
       g_propagate_error (error, local);
       return FALSE;
     }
+  /* Only fonts of the recipe's own packages: the task must not change with
+   * whatever else happens to be installed. */
+  for (guint k = 0; recipe->packages[k] != NULL; k++)
+    hs_package_add_files (recipe->packages[k], owned);
 
   for (guint i = 0; i < g->fonts->len; i++)
     {
@@ -248,7 +259,9 @@ select_faces (HsBuild *build, Glyphs *g, Label label, GPtrArray *faces, GError *
             ok = hs_font_has_family (f, only[k]);
         }
       ok = ok && f->color == color;
+      ok = ok && (any_font || g_hash_table_contains (owned, f->file));
       ok = ok && (files == NULL || g_regex_match (files, f->file, 0, NULL));
+      ok = ok && (exclude_files == NULL || !g_regex_match (exclude_files, f->file, 0, NULL));
       ok = ok && (families == NULL || g_regex_match (families, f->names, 0, NULL));
       ok = ok && (exclude == NULL || !g_regex_match (exclude, f->names, 0, NULL));
       if (label == LABEL_STYLE)
@@ -559,6 +572,14 @@ hs_builder_glyphs (HsBuild *build, GError **error)
           e = g_new0 (FontEntry, 1);
           e->font = f;
           g_ptr_array_add (g->entries, e);
+          /* A font task's classes are its fonts: check them now, so
+           * max-fonts counts fonts that will really have images. */
+          if (label == LABEL_FONT)
+            {
+              check_font (build, g, e);
+              if (!e->usable)
+                continue;
+            }
           used++;
           for (guint c = 0; c < n_classes; c++)
             {

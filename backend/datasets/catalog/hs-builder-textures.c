@@ -4,6 +4,7 @@
  *
  *   [Source]
  *   root=/usr/share/gimp/2.0/patterns
+ *   package=gimp-data;gimp-data-extras   the root is read in each of these
  *   files=REGEX            the pattern files (relative paths)
  *   class=TEMPLATE         from the captures of files=, or a [Classes] group
  *                          of NAME=REGEX (materials by file-name keyword)
@@ -131,17 +132,18 @@ add_patches (HsBuild *build, GRand *rand, Pattern *p, guint class_index, const c
 gboolean
 hs_builder_textures (HsBuild *build, GError **error)
 {
-  g_autofree char *root = NULL;
+  g_auto(GStrv) packages = hs_build_get_list (build, "package", FALSE, NULL);
+  g_autofree char *root_key = hs_build_get_string (build, "root", NULL, error);
+  g_autoptr(GString) source = g_string_new (NULL);
   g_autofree char *class_template = hs_build_get_string (build, "class", "", NULL);
   g_autofree char *group_by = hs_build_get_string (build, "group-by", "region", NULL);
   g_autoptr(GRegex) files_re = NULL;
-  g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed ((guint32) hs_build_get_seed (build));
   gint patch, patches, min_size;
   gboolean by_region;
   GError *local = NULL;
 
-  if ((root = hs_build_get_package_file (build, "root", error)) == NULL ||
+  if (root_key == NULL ||
       !hs_build_get_int (build, "patch", 32, 4, 1024, &patch, error) ||
       !hs_build_get_int (build, "patches", 24, 1, 10000, &patches, error) ||
       !hs_build_get_int (build, "min-size", 64, 4, 8192, &min_size, error))
@@ -158,45 +160,56 @@ hs_builder_textures (HsBuild *build, GError **error)
       g_propagate_error (error, local);
       return FALSE;
     }
-  if ((files = hs_file_walk (root, files_re, error)) == NULL)
-    return FALSE;
   hs_build_set_render (build, render_patch, patch_free, NULL, NULL);
+  if (packages == NULL)
+    packages = g_strdupv ((GStrv) (const char *const[]) { hs_build_get_recipe (build)->packages[0], NULL });
 
-  for (guint i = 0; i < files->len; i++)
+  for (guint k = 0; packages[k] != NULL; k++)
     {
-      const char *rel = g_ptr_array_index (files, i);
-      g_autofree char *path = g_build_filename (root, rel, NULL);
-      g_autofree char *cls = hs_build_classify (build, files_re, rel, class_template);
-      guint class_index;
-      Pattern *p;
+      g_autofree char *root = hs_build_package_file (build, packages[k], root_key, error);
+      g_autoptr(GPtrArray) files = NULL;
 
-      if (cls == NULL)
-        continue;
-      if ((p = read_pat (path, &local)) == NULL)
+      if (root == NULL || (files = hs_file_walk (root, files_re, error)) == NULL)
+        return FALSE;
+      g_string_append_printf (source, "%s%s", source->len ? ", " : "", root);
+      for (guint i = 0; i < files->len; i++)
         {
-          g_debug ("%s", local->message);
-          g_clear_error (&local);
-          continue;
-        }
-      if (p->width < (guint) min_size || p->height < (guint) min_size)
-        {
+          const char *rel = g_ptr_array_index (files, i);
+          g_autofree char *path = g_build_filename (root, rel, NULL);
+          g_autofree char *cls = hs_build_classify (build, files_re, rel, class_template);
+          g_autofree char *file_group = g_strconcat (packages[k], ":", rel, NULL);
+          guint class_index;
+          Pattern *p;
+
+          if (cls == NULL)
+            continue;
+          if ((p = read_pat (path, &local)) == NULL)
+            {
+              g_debug ("%s", local->message);
+              g_clear_error (&local);
+              continue;
+            }
+          if (p->width < (guint) min_size || p->height < (guint) min_size)
+            {
+              pattern_unref (p);
+              continue;
+            }
+          class_index = hs_build_add_class (build, cls);
+          if (by_region)
+            for (guint q = 0; q < 4; q++)
+              {
+                g_autofree char *group = g_strdup_printf ("%s#%u", file_group, q);
+                guint hw = p->width / 2, hh = p->height / 2;
+
+                add_patches (build, rand, p, class_index, group, (q & 1) * hw, (q >> 1) * hh, hw,
+                             hh, patch, (patches + 3) / 4);
+              }
+          else
+            add_patches (build, rand, p, class_index, file_group, 0, 0, p->width, p->height,
+                         patch, patches);
           pattern_unref (p);
-          continue;
         }
-      class_index = hs_build_add_class (build, cls);
-      if (by_region)
-        for (guint q = 0; q < 4; q++)
-          {
-            g_autofree char *group = g_strdup_printf ("%s#%u", rel, q);
-            guint hw = p->width / 2, hh = p->height / 2;
-
-            add_patches (build, rand, p, class_index, group, (q & 1) * hw, (q >> 1) * hh, hw, hh,
-                         patch, (patches + 3) / 4);
-          }
-      else
-        add_patches (build, rand, p, class_index, rel, 0, 0, p->width, p->height, patch, patches);
-      pattern_unref (p);
     }
-  hs_build_set_source (build, root);
+  hs_build_set_source (build, source->str);
   return TRUE;
 }

@@ -28,6 +28,10 @@ typedef gboolean (*HsRenderFunc) (HsBuild *build, gpointer item, guint8 *rgb, GE
  * function.  Errors name the recipe file and key. */
 typedef gboolean (*HsBuilderFunc) (HsBuild *build, GError **error);
 
+/* Bumped whenever a builder would draw different images from the same
+ * recipe: a cache made by another version is stale. */
+#define HS_CATALOG_VERSION "1"
+
 HsBuilderFunc hs_builder_lookup (const char *name);
 
 /* The builders (catalog/hs-builder-*.c). */

@@ -82,6 +82,37 @@ hs_package_is_downloadable (const char *package)
   return ok;
 }
 
+gboolean
+hs_package_add_files (const char *package, GHashTable *set)
+{
+  /* Architecture-independent packages have a plain list, others a
+   * qualified one (libfoo:amd64.list). */
+  g_autofree char *plain = g_strdup_printf ("/var/lib/dpkg/info/%s.list", package);
+  g_autofree char *prefix = g_strdup_printf ("%s:", package);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents (plain, &contents, NULL, NULL))
+    {
+      g_autoptr(GDir) dir = g_dir_open ("/var/lib/dpkg/info", 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL && contents == NULL)
+        if (g_str_has_prefix (name, prefix) && g_str_has_suffix (name, ".list"))
+          {
+            g_autofree char *path = g_build_filename ("/var/lib/dpkg/info", name, NULL);
+            g_file_get_contents (path, &contents, NULL, NULL);
+          }
+    }
+  if (contents == NULL)
+    return FALSE;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] == '/')
+      g_hash_table_add (set, g_strdup (lines[i]));
+  return TRUE;
+}
+
 void
 hs_packages_reset (void)
 {

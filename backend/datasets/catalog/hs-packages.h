@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 gboolean hs_package_is_installed (const char *package);
 /* apt can download it (apt-cache knows a candidate).  Memoised. */
 gboolean hs_package_is_downloadable (const char *package);
+/* Adds the paths an installed package put on the system (dpkg's file
+ * list) to set; FALSE when dpkg has no list for it. */
+gboolean hs_package_add_files (const char *package, GHashTable *set);
 /* Forgets what was learnt (after installing packages, in tests). */
 void     hs_packages_reset (void);
 

@@ -52,6 +52,19 @@ hs_svg_render (RsvgHandle *handle, const char *id, guint px, guint size, guint8 
   viewport.height = h;
   if (!rsvg_handle_get_geometry_for_layer (handle, ref, &viewport, &ink, &logical, error))
     return FALSE;
+  /* The geometric (logical) box, not the ink box: librsvg 2.54 counts whole
+   * filter regions and hidden helpers as ink (a card whose ink is 25 cards
+   * wide), and no ink at all for <image> elements.  Strokes reach a little
+   * past the geometric box, hence the padding. */
+  if (logical.width > 0 && logical.height > 0)
+    {
+      gdouble pad = 0.02 * MAX (logical.width, logical.height);
+
+      ink.x = logical.x - pad;
+      ink.y = logical.y - pad;
+      ink.width = logical.width + 2 * pad;
+      ink.height = logical.height + 2 * pad;
+    }
   if (ink.width <= 0 || ink.height <= 0)
     {
       g_set_error (error, HS_DATASET_ERROR, HS_DATASET_ERROR_INVALID, "no ink");
