@@ -30,7 +30,7 @@ typedef gboolean (*HsBuilderFunc) (HsBuild *build, GError **error);
 
 /* Bumped whenever a builder would draw different images from the same
  * recipe: a cache made by another version is stale. */
-#define HS_CATALOG_VERSION "1"
+#define HS_CATALOG_VERSION "2"
 
 HsBuilderFunc hs_builder_lookup (const char *name);
 
