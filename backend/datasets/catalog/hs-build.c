@@ -295,8 +295,9 @@ hs_build_package_file (HsBuild *build, const char *package, const char *path, GE
   if (fetch == NULL || !g_strv_contains ((const char *const *) fetch, package))
     {
       g_set_error (error, HS_DATASET_ERROR, HS_DATASET_ERROR_MISSING,
-                   "%s needs %s from package %s, which is not installed", build->recipe->name,
-                   path, package);
+                   "%s needs %s from package %s, which is %s", build->recipe->name, path,
+                   package, hs_package_is_installed (package) ? "installed without it"
+                                                             : "not installed");
       return NULL;
     }
   root = hs_task_fetch_root ();
