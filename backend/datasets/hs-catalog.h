@@ -37,7 +37,8 @@ HsTaskRecipe *hs_catalog_find (GPtrArray *catalog, const char *name);
  * space-separated list of the missing ones. */
 char         *hs_task_missing_packages (HsTaskRecipe *recipe);
 char         *hs_task_cache_path (HsTaskRecipe *recipe);
-/* Built, and built from this very recipe (its checksum matches)? */
+/* Built, from this very recipe (its checksum matches) and by this version of
+ * the builders (HS_CATALOG_VERSION matches)? */
 gboolean      hs_task_is_built (HsTaskRecipe *recipe);
 /* Renders or reads the task's images, makes the splits and saves the cache
  * file.  MISSING error when a package is absent. */
