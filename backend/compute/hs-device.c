@@ -60,13 +60,11 @@ hs_device_ref (HsDevice *device)
 void
 hs_device_unref (HsDevice *device)
 {
-  g_autofree char *name = NULL;
-
   if (device == NULL || !g_atomic_int_dec_and_test (&device->ref_count))
     return;
-  name = g_steal_pointer (&device->name);
   g_clear_error (&device->error);
-  /* destroy() frees the backend state and the struct itself. */
+  /* The backend made the device: destroy() frees its state, its name and the
+   * struct itself. */
   device->ops->destroy (device);
 }
 
