@@ -264,15 +264,12 @@ hs_cli_bench (int argc, char **argv)
   BenchOptions opts;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      g_printerr ("bench: %s\n", error->message);
-      return 2;
-    }
+  if (!hs_cli_parse_options (context, "bench", &argc, &argv))
+    return HS_CLI_EXIT_USAGE;
   if (argc != 2 || !g_str_equal (argv[1], "engine"))
     {
       g_printerr ("bench: the only benchmark is “engine” (hyperstar-cli bench engine)\n");
-      return 2;
+      return HS_CLI_EXIT_USAGE;
     }
   opts.json = json;
   opts.min_seconds = seconds;

@@ -13,40 +13,8 @@
 #include "hs-dataset-store.h"
 #include "hs-import.h"
 
-/* Exit statuses shared by the commands: 2 is a usage error, 130 what a
- * shell reports for a command stopped by Ctrl-C. */
-#define EXIT_USAGE 2
-#define EXIT_INTERRUPTED 130
-
 /* A human report lists this many skipped files; --json lists them all. */
 #define MAX_SKIPS_SHOWN 20
-
-void
-hs_cli_json_append_string (GString *json, const char *s)
-{
-  g_autofree char *valid = g_utf8_make_valid (s != NULL ? s : "", -1);
-
-  g_string_append_c (json, '"');
-  for (const char *p = valid; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      switch (c)
-        {
-        case '"': g_string_append (json, "\\\""); break;
-        case '\\': g_string_append (json, "\\\\"); break;
-        case '\n': g_string_append (json, "\\n"); break;
-        case '\r': g_string_append (json, "\\r"); break;
-        case '\t': g_string_append (json, "\\t"); break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (json, "\\u%04x", c);
-          else
-            g_string_append_c (json, (char) c);
-        }
-    }
-  g_string_append_c (json, '"');
-}
 
 static const char *const split_names[HS_N_SPLITS] = { "train", "val", "test" };
 
@@ -199,27 +167,6 @@ hs_cli_show_dataset (HsDataset *ds, const char *path, gboolean json, const char 
   else
     show_dataset_text (ds, path, sheet_path);
   return TRUE;
-}
-
-static gboolean
-parse_options (GOptionContext *context, const char *command, int *argc, char ***argv)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      g_printerr ("%s: %s\n", command, error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-is_cancelled (GError *error, GCancellable *cancellable)
-{
-  return g_cancellable_is_cancelled (cancellable) ||
-         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-         g_error_matches (error, HS_DATASET_ERROR, HS_DATASET_ERROR_CANCELLED);
 }
 
 /* dataset import */
@@ -384,18 +331,18 @@ dataset_import (int argc, char **argv)
     "searched recursively, hidden files ignored).  A FILE is an IDX images file\n"
     "(MNIST format, labels file beside it) or a CSV of path,label lines.\n"
     "Unreadable images are skipped and listed in the report.");
-  if (!parse_options (context, "dataset import", &argc, &argv))
-    return EXIT_USAGE;
+  if (!hs_cli_parse_options (context, "dataset import", &argc, &argv))
+    return HS_CLI_EXIT_USAGE;
   if (argc != 2)
     {
       g_printerr ("dataset import: give one folder or file to import "
                   "(hyperstar-cli dataset import DIR|FILE --name NAME)\n");
-      return EXIT_USAGE;
+      return HS_CLI_EXIT_USAGE;
     }
   if (size < 4 || size > 1024)
     {
       g_printerr ("dataset import: --size must be between 4 and 1024\n");
-      return EXIT_USAGE;
+      return HS_CLI_EXIT_USAGE;
     }
   if (!g_file_test (argv[1], G_FILE_TEST_EXISTS))
     {
@@ -406,12 +353,12 @@ dataset_import (int argc, char **argv)
   if (name == NULL && (name = default_name (argv[1])) == NULL)
     {
       g_printerr ("dataset import: name the dataset with --name NAME\n");
-      return EXIT_USAGE;
+      return HS_CLI_EXIT_USAGE;
     }
   if (!hs_dataset_name_is_valid (name, &error))
     {
       g_printerr ("dataset import: %s\n", error->message);
-      return EXIT_USAGE;
+      return HS_CLI_EXIT_USAGE;
     }
   /* Asked before the import rather than after it: an import can take
    * minutes, and would then be thrown away. */
@@ -447,10 +394,10 @@ dataset_import (int argc, char **argv)
     {
       g_autoptr(GError) job_error = job.error;
 
-      if (is_cancelled (job_error, cancellable))
+      if (hs_cli_is_cancelled (job_error, cancellable))
         {
           g_printerr ("dataset import: interrupted; nothing was saved\n");
-          return EXIT_INTERRUPTED;
+          return HS_CLI_EXIT_INTERRUPTED;
         }
       g_printerr ("dataset import: %s\n", job_error ? job_error->message : "failed");
       /* The skipped files often explain the failure (a class whose images
@@ -482,12 +429,12 @@ dataset_list (int argc, char **argv)
   g_autofree char *data_dir = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!parse_options (context, "dataset list", &argc, &argv))
-    return EXIT_USAGE;
+  if (!hs_cli_parse_options (context, "dataset list", &argc, &argv))
+    return HS_CLI_EXIT_USAGE;
   if (argc != 1)
     {
       g_printerr ("dataset list: takes no arguments\n");
-      return EXIT_USAGE;
+      return HS_CLI_EXIT_USAGE;
     }
   if ((names = hs_dataset_store_list (&error)) == NULL && error != NULL)
     {
@@ -560,14 +507,9 @@ dataset_list (int argc, char **argv)
 static int
 dataset_show (int argc, char **argv)
 {
-  g_autofree char *sheet = NULL;
+  g_auto(HsCliSheetOptions) sheet = { 0 };
   gboolean json = FALSE;
-  gint samples = 12, scale = 2;
   GOptionEntry entries[] = {
-    { "sheet", 0, 0, G_OPTION_ARG_FILENAME, &sheet,
-      "Write a contact sheet (a row of samples per class) to FILE.png", "FILE.png" },
-    { "samples", 0, 0, G_OPTION_ARG_INT, &samples, "Samples per class on the sheet (12)", "N" },
-    { "scale", 0, 0, G_OPTION_ARG_INT, &scale, "Magnification of the sheet (2)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON object", NULL },
     { NULL }
   };
@@ -576,26 +518,25 @@ dataset_show (int argc, char **argv)
   g_autoptr(HsDataset) ds = NULL;
   g_autofree char *path = NULL;
 
+  hs_cli_sheet_options_add (context, &sheet);
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!parse_options (context, "dataset show", &argc, &argv))
-    return EXIT_USAGE;
+  if (!hs_cli_parse_options (context, "dataset show", &argc, &argv))
+    return HS_CLI_EXIT_USAGE;
   if (argc != 2)
     {
       g_printerr ("dataset show: give one dataset name (hyperstar-cli dataset list shows them)\n");
-      return EXIT_USAGE;
+      return HS_CLI_EXIT_USAGE;
     }
-  if (samples < 1 || scale < 1 || scale > 16)
-    {
-      g_printerr ("dataset show: --samples must be at least 1 and --scale 1 to 16\n");
-      return EXIT_USAGE;
-    }
+  if (!hs_cli_sheet_options_check (&sheet, "dataset show"))
+    return HS_CLI_EXIT_USAGE;
   if ((ds = hs_dataset_store_load (argv[1], &error)) == NULL)
     {
       g_printerr ("dataset show: %s\n", error->message);
       return 1;
     }
   path = hs_dataset_store_path (argv[1]);
-  if (!hs_cli_show_dataset (ds, path, json, NULL, sheet, samples, scale, &error))
+  if (!hs_cli_show_dataset (ds, path, json, NULL, sheet.path, sheet.samples, sheet.scale,
+                            &error))
     {
       g_printerr ("dataset show: %s\n", error->message);
       return 1;
@@ -612,12 +553,12 @@ dataset_delete (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  if (!parse_options (context, "dataset delete", &argc, &argv))
-    return EXIT_USAGE;
+  if (!hs_cli_parse_options (context, "dataset delete", &argc, &argv))
+    return HS_CLI_EXIT_USAGE;
   if (argc < 2)
     {
       g_printerr ("dataset delete: give the name of the dataset to delete\n");
-      return EXIT_USAGE;
+      return HS_CLI_EXIT_USAGE;
     }
   for (int i = 1; i < argc; i++)
     {
@@ -633,11 +574,7 @@ dataset_delete (int argc, char **argv)
   return status;
 }
 
-static const struct {
-  const char *name;
-  int (*run) (int argc, char **argv);
-  const char *summary;
-} subcommands[] = {
+static const HsCliCommand subcommands[] = {
   { "import", dataset_import, "DIR|FILE [--name NAME] [--replace] [--json]  import images" },
   { "list", dataset_list, "[--json]  list imported datasets" },
   { "show", dataset_show, "NAME [--sheet FILE.png] [--json]  classes, splits, contact sheet" },
@@ -647,21 +584,7 @@ static const struct {
 int
 hs_cli_dataset (int argc, char **argv)
 {
-  if (argc >= 2)
-    for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
-      if (g_str_equal (argv[1], subcommands[i].name))
-        return subcommands[i].run (argc - 1, argv + 1);
-
-  if (argc >= 2 && !g_str_equal (argv[1], "--help") && !g_str_equal (argv[1], "-h"))
-    g_printerr ("dataset: unknown subcommand “%s”\n\n", argv[1]);
-  {
-    gboolean help = argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"));
-    FILE *out = help ? stdout : stderr;
-
-    fprintf (out, "Usage: hyperstar-cli dataset SUBCOMMAND [OPTIONS…]\n\n");
-    for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
-      fprintf (out, "  dataset %-7s %s\n", subcommands[i].name, subcommands[i].summary);
-    fprintf (out, "\nDatasets are kept in $HS_DATA_DIR, else $XDG_DATA_HOME/hyperstar.\n");
-    return help ? 0 : EXIT_USAGE;
-  }
+  return hs_cli_run_subcommand ("dataset", subcommands, G_N_ELEMENTS (subcommands),
+                                "Datasets are kept in $HS_DATA_DIR, else $XDG_DATA_HOME/hyperstar.\n",
+                                argc, argv);
 }

@@ -12,22 +12,6 @@
 #include "hs-cli-progress.h"
 #include "hs-dataset-store.h"
 
-#define EXIT_USAGE 2
-#define EXIT_INTERRUPTED 130
-
-static gboolean
-parse_options (GOptionContext *context, const char *command, int *argc, char ***argv)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      g_printerr ("%s: %s\n", command, error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static GPtrArray *
 load_catalog (const char *command)
 {
@@ -167,12 +151,12 @@ tasks_list (int argc, char **argv)
   guint shown = 0, built = 0, unavailable = 0;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!parse_options (context, "tasks list", &argc, &argv))
-    return EXIT_USAGE;
+  if (!hs_cli_parse_options (context, "tasks list", &argc, &argv))
+    return HS_CLI_EXIT_USAGE;
   if (argc != 1)
     {
       g_printerr ("tasks list: takes no arguments\n");
-      return EXIT_USAGE;
+      return HS_CLI_EXIT_USAGE;
     }
   if ((catalog = load_catalog ("tasks list")) == NULL)
     return 1;
@@ -355,9 +339,7 @@ build_work (gpointer data, GCancellable *cancellable)
                                  hs_dataset_get_n_images (ds), hs_dataset_get_n_classes (ds),
                                  (g_get_monotonic_time () - start) / 1e6);
         }
-      else if (g_cancellable_is_cancelled (cancellable) ||
-               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-               g_error_matches (error, HS_DATASET_ERROR, HS_DATASET_ERROR_CANCELLED))
+      else if (hs_cli_is_cancelled (error, cancellable))
         job->cancelled = TRUE;
       else if (g_error_matches (error, HS_DATASET_ERROR, HS_DATASET_ERROR_MISSING))
         {
@@ -461,12 +443,12 @@ tasks_build (int argc, char **argv)
   gint64 start;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!parse_options (context, "tasks build", &argc, &argv))
-    return EXIT_USAGE;
+  if (!hs_cli_parse_options (context, "tasks build", &argc, &argv))
+    return HS_CLI_EXIT_USAGE;
   if ((argc > 1) + all + (family != NULL) != 1)
     {
       g_printerr ("tasks build: name the tasks to build, or use --all or --family FAMILY\n");
-      return EXIT_USAGE;
+      return HS_CLI_EXIT_USAGE;
     }
   if ((catalog = load_catalog ("tasks build")) == NULL)
     return 1;
@@ -478,7 +460,7 @@ tasks_build (int argc, char **argv)
         {
           g_printerr ("tasks build: no task named “%s” (hyperstar-cli tasks list shows them)\n",
                       argv[i]);
-          return EXIT_USAGE;
+          return HS_CLI_EXIT_USAGE;
         }
       if (!g_ptr_array_find (todo, recipe, NULL))
         g_ptr_array_add (todo, recipe);
@@ -492,7 +474,7 @@ tasks_build (int argc, char **argv)
   if (todo->len == 0)
     {
       g_printerr ("tasks build: no task of family “%s”\n", family);
-      return EXIT_USAGE;
+      return HS_CLI_EXIT_USAGE;
     }
 
   progress = hs_cli_progress_new (quiet);
@@ -511,7 +493,7 @@ tasks_build (int argc, char **argv)
   if (job.cancelled)
     {
       g_printerr ("tasks build: interrupted; the task being built was not saved\n");
-      return EXIT_INTERRUPTED;
+      return HS_CLI_EXIT_INTERRUPTED;
     }
   return failed->len > 0 ? 1 : 0;
 }
@@ -542,14 +524,9 @@ load_work (gpointer data, GCancellable *cancellable)
 static int
 tasks_show (int argc, char **argv)
 {
-  g_autofree char *sheet = NULL;
+  g_auto(HsCliSheetOptions) sheet = { 0 };
   gboolean json = FALSE, quiet = FALSE;
-  gint samples = 12, scale = 2;
   GOptionEntry entries[] = {
-    { "sheet", 0, 0, G_OPTION_ARG_FILENAME, &sheet,
-      "Write a contact sheet (a row of samples per class) to FILE.png", "FILE.png" },
-    { "samples", 0, 0, G_OPTION_ARG_INT, &samples, "Samples per class on the sheet (12)", "N" },
-    { "scale", 0, 0, G_OPTION_ARG_INT, &scale, "Magnification of the sheet (2)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON object", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress bar when it must be built", NULL },
     { NULL }
@@ -567,19 +544,17 @@ tasks_show (int argc, char **argv)
   HsTaskRecipe *recipe;
   LoadJob job = { 0 };
 
+  hs_cli_sheet_options_add (context, &sheet);
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!parse_options (context, "tasks show", &argc, &argv))
-    return EXIT_USAGE;
+  if (!hs_cli_parse_options (context, "tasks show", &argc, &argv))
+    return HS_CLI_EXIT_USAGE;
   if (argc != 2)
     {
       g_printerr ("tasks show: give one task name (hyperstar-cli tasks list shows them)\n");
-      return EXIT_USAGE;
+      return HS_CLI_EXIT_USAGE;
     }
-  if (samples < 1 || scale < 1 || scale > 16)
-    {
-      g_printerr ("tasks show: --samples must be at least 1 and --scale 1 to 16\n");
-      return EXIT_USAGE;
-    }
+  if (!hs_cli_sheet_options_check (&sheet, "tasks show"))
+    return HS_CLI_EXIT_USAGE;
   if ((catalog = load_catalog ("tasks show")) == NULL)
     return 1;
   if ((recipe = hs_catalog_find (catalog, argv[1])) == NULL)
@@ -606,7 +581,7 @@ tasks_show (int argc, char **argv)
       if (g_cancellable_is_cancelled (cancellable))
         {
           g_printerr ("tasks show: interrupted\n");
-          return EXIT_INTERRUPTED;
+          return HS_CLI_EXIT_INTERRUPTED;
         }
       g_printerr ("tasks show: %s: %s\n", recipe->name, job_error ? job_error->message : "failed");
       return 1;
@@ -625,7 +600,8 @@ tasks_show (int argc, char **argv)
   g_string_append (extra, ", \"licence\": ");
   hs_cli_json_append_string (extra, recipe->licence);
   g_string_append (extra, ", \"built\": true");
-  if (!hs_cli_show_dataset (ds, cache, json, extra->str, sheet, samples, scale, &error))
+  if (!hs_cli_show_dataset (ds, cache, json, extra->str, sheet.path, sheet.samples,
+                            sheet.scale, &error))
     {
       g_printerr ("tasks show: %s\n", error->message);
       return 1;
@@ -633,11 +609,7 @@ tasks_show (int argc, char **argv)
   return 0;
 }
 
-static const struct {
-  const char *name;
-  int (*run) (int argc, char **argv);
-  const char *summary;
-} subcommands[] = {
+static const HsCliCommand subcommands[] = {
   { "list", tasks_list, "[--json] [--family F]  the catalog: families, sizes, packages, status" },
   { "build", tasks_build, "NAME…|--all|--family F [--force]  build tasks into the cache" },
   { "show", tasks_show, "NAME [--sheet FILE.png] [--json]  classes, splits, contact sheet" },
@@ -646,22 +618,11 @@ static const struct {
 int
 hs_cli_tasks (int argc, char **argv)
 {
-  gboolean help = argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"));
-  FILE *out = help ? stdout : stderr;
-  g_autofree char *dir = NULL;
+  g_autofree char *dir = hs_catalog_dir ();
+  g_autofree char *footer =
+    g_strdup_printf ("Recipes are read from %s; built tasks are cached in $HS_CACHE_DIR,\n"
+                     "else $XDG_CACHE_HOME/hyperstar.\n", dir);
 
-  if (argc >= 2)
-    for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
-      if (g_str_equal (argv[1], subcommands[i].name))
-        return subcommands[i].run (argc - 1, argv + 1);
-
-  if (argc >= 2 && !help)
-    g_printerr ("tasks: unknown subcommand “%s”\n\n", argv[1]);
-  dir = hs_catalog_dir ();
-  fprintf (out, "Usage: hyperstar-cli tasks SUBCOMMAND [OPTIONS…]\n\n");
-  for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
-    fprintf (out, "  tasks %-6s %s\n", subcommands[i].name, subcommands[i].summary);
-  fprintf (out, "\nRecipes are read from %s; built tasks are cached in $HS_CACHE_DIR,\n"
-                "else $XDG_CACHE_HOME/hyperstar.\n", dir);
-  return help ? 0 : EXIT_USAGE;
+  return hs_cli_run_subcommand ("tasks", subcommands, G_N_ELEMENTS (subcommands), footer,
+                                argc, argv);
 }

@@ -46,11 +46,8 @@ hs_cli_devices (int argc, char **argv)
   HsDeviceInfo *chosen;
   const char *policy = g_getenv ("HS_DEVICE");
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      g_printerr ("devices: %s\n", error->message);
-      return 2;
-    }
+  if (!hs_cli_parse_options (context, "devices", &argc, &argv))
+    return HS_CLI_EXIT_USAGE;
   list = hs_device_list (&vulkan_error);
   chosen = hs_device_choose (list, "auto", NULL);
 

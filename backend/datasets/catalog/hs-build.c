@@ -146,6 +146,26 @@ hs_build_key_error (HsBuild *build, GError **error, const char *group, const cha
                build->recipe->path, group ? group : SOURCE_GROUP, key, message);
 }
 
+gint
+hs_build_check_choice (HsBuild *build, const char *key, const char *value,
+                       const char *const *choices, GError **error)
+{
+  g_autoptr(GString) expected = g_string_new (NULL);
+  guint n = g_strv_length ((GStrv) choices);
+
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (value, choices[i]))
+      return i;
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append (expected, i + 1 == n ? " or " : ", ");
+      g_string_append (expected, choices[i]);
+    }
+  hs_build_key_error (build, error, NULL, key, "“%s” is not %s", value, expected->str);
+  return -1;
+}
+
 char *
 hs_build_get_string (HsBuild *build, const char *key, const char *fallback, GError **error)
 {
@@ -542,6 +562,12 @@ hs_build_get_package_file (HsBuild *build, const char *key, GError **error)
       return NULL;
     }
   return hs_build_package_file (build, package, path, error);
+}
+
+guint32
+hs_build_read_be32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
 }
 
 GBytes *

@@ -169,17 +169,15 @@ read_sheet (HsBuild *build, const char *path, GStrv classes, GError **error)
 gboolean
 hs_builder_digits (HsBuild *build, GError **error)
 {
+  static const char *const formats[] = { "csv", "sheet", NULL };
   g_autofree char *format = hs_build_get_string (build, "format", NULL, error);
   g_autofree char *path = NULL;
   g_auto(GStrv) classes = NULL;
 
   if (format == NULL || (classes = hs_build_get_list (build, "classes", TRUE, error)) == NULL)
     return FALSE;
-  if (!g_str_equal (format, "csv") && !g_str_equal (format, "sheet"))
-    {
-      hs_build_key_error (build, error, NULL, "format", "“%s” is not csv or sheet", format);
-      return FALSE;
-    }
+  if (hs_build_check_choice (build, "format", format, formats, error) < 0)
+    return FALSE;
   if (g_strv_length (classes) < 2)
     {
       hs_build_key_error (build, error, NULL, "classes", "needs at least 2 class names");

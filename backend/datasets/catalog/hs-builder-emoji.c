@@ -121,18 +121,17 @@ hs_builder_emoji (HsBuild *build, GError **error)
   g_autofree char *group = NULL;
   g_autofree char *subgroup = NULL;
   g_autofree char *source = NULL;
+  static const char *const labels[] = { "group", "subgroup", NULL };
   gboolean by_subgroup, skin_tones = FALSE;
+  gint which;
   HsFont *font;
   Emoji *e;
 
   if (path == NULL || !hs_build_get_bool (build, "skin-tones", FALSE, &skin_tones, error))
     return FALSE;
-  if (!g_str_equal (label, "group") && !g_str_equal (label, "subgroup"))
-    {
-      hs_build_key_error (build, error, NULL, "label", "“%s” is not group or subgroup", label);
-      return FALSE;
-    }
-  by_subgroup = g_str_equal (label, "subgroup");
+  if ((which = hs_build_check_choice (build, "label", label, labels, error)) < 0)
+    return FALSE;
+  by_subgroup = which == 1;
 
   fonts = hs_fonts_list (error);
   if (fonts == NULL)

@@ -492,35 +492,23 @@ hs_builder_glyphs (HsBuild *build, GError **error)
   gboolean require_all = TRUE;
   gdouble min_coverage;
   gint max_fonts, px;
+  static const char *const labels[] = { "char", "style", "font", NULL };
+  static const char *const group_bys[] = { "family", "char", NULL };
   guint used = 0;
+  gint which;
   Label label;
   GroupBy group_by;
   Glyphs *g;
 
-  if (g_str_equal (label_key, "char"))
-    label = LABEL_CHAR;
-  else if (g_str_equal (label_key, "style"))
-    label = LABEL_STYLE;
-  else if (g_str_equal (label_key, "font"))
-    label = LABEL_FONT;
-  else
-    {
-      hs_build_key_error (build, error, NULL, "label", "“%s” is not char, style or font",
-                          label_key);
-      return FALSE;
-    }
+  /* In the order of the Label and GroupBy enums. */
+  if ((which = hs_build_check_choice (build, "label", label_key, labels, error)) < 0)
+    return FALSE;
+  label = which;
   group_key = hs_build_get_string (build, "group-by", label == LABEL_FONT ? "char" : "family",
                                    NULL);
-  if (g_str_equal (group_key, "family"))
-    group_by = GROUP_FAMILY;
-  else if (g_str_equal (group_key, "char"))
-    group_by = GROUP_CHAR;
-  else
-    {
-      hs_build_key_error (build, error, NULL, "group-by", "“%s” is not family or char",
-                          group_key);
-      return FALSE;
-    }
+  if ((which = hs_build_check_choice (build, "group-by", group_key, group_bys, error)) < 0)
+    return FALSE;
+  group_by = which;
   min_coverage = g_ascii_strtod (coverage_key, NULL);
   if (!(min_coverage > 0 && min_coverage <= 1))
     {

@@ -108,18 +108,16 @@ hs_builder_icons (HsBuild *build, GError **error)
   g_auto(GStrv) contexts = NULL;
   g_autoptr(GRegex) icon_re = g_regex_new ("\\.(svgz?|png)$", 0, 0, NULL);
   g_autofree char *source = NULL;
+  static const char *const labels[] = { "context", "theme", NULL };
   gboolean by_theme;
-  gint min_size;
+  gint min_size, which;
 
   if (themes == NULL || (contexts = hs_build_get_list (build, "contexts", TRUE, error)) == NULL ||
       !hs_build_get_int (build, "min-size", 32, 8, 1024, &min_size, error))
     return FALSE;
-  if (!g_str_equal (label, "context") && !g_str_equal (label, "theme"))
-    {
-      hs_build_key_error (build, error, NULL, "label", "“%s” is not context or theme", label);
-      return FALSE;
-    }
-  by_theme = g_str_equal (label, "theme");
+  if ((which = hs_build_check_choice (build, "label", label, labels, error)) < 0)
+    return FALSE;
+  by_theme = which == 1;
   hs_build_set_render (build, render_icon, g_free, NULL, NULL);
   if (!by_theme)
     for (guint c = 0; contexts[c] != NULL; c++)

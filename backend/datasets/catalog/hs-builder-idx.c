@@ -35,12 +35,6 @@ idx_data_free (gpointer data)
   g_free (d);
 }
 
-static guint32
-be32 (const guint8 *p)
-{
-  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
-}
-
 /* Checks the magic (0x0000 08 NDIMS: unsigned bytes), the dimensions and
  * that the data is all there; returns the item count. */
 static gboolean
@@ -51,15 +45,15 @@ parse_header (GBytes *bytes, const char *path, guint want_dims, guint *count, gu
   const guint8 *p = g_bytes_get_data (bytes, &len);
   guint64 need;
 
-  if (len < 4 + 4 * want_dims || be32 (p) != (0x0800u | want_dims))
+  if (len < 4 + 4 * want_dims || hs_build_read_be32 (p) != (0x0800u | want_dims))
     {
       g_set_error (error, HS_DATASET_ERROR, HS_DATASET_ERROR_CORRUPT,
                    "%s: not an IDX file of %u-dimensional unsigned bytes", path, want_dims);
       return FALSE;
     }
-  *count = be32 (p + 4);
-  *rows = want_dims == 3 ? be32 (p + 8) : 1;
-  *cols = want_dims == 3 ? be32 (p + 12) : 1;
+  *count = hs_build_read_be32 (p + 4);
+  *rows = want_dims == 3 ? hs_build_read_be32 (p + 8) : 1;
+  *cols = want_dims == 3 ? hs_build_read_be32 (p + 12) : 1;
   need = 4 + 4 * want_dims + (guint64) *count * *rows * *cols;
   if (*rows == 0 || *cols == 0 || *rows > 4096 || *cols > 4096 || need > len)
     {

@@ -57,12 +57,6 @@ patch_free (gpointer data)
   g_free (patch);
 }
 
-static guint32
-be32 (const guint8 *p)
-{
-  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
-}
-
 static Pattern *
 read_pat (const char *path, GError **error)
 {
@@ -73,16 +67,16 @@ read_pat (const char *path, GError **error)
 
   if (!g_file_get_contents (path, (char **) &data, &len, error))
     return NULL;
-  if (len < 24 || memcmp (data + 20, "GPAT", 4) != 0 || be32 (data + 4) != 1)
+  if (len < 24 || memcmp (data + 20, "GPAT", 4) != 0 || hs_build_read_be32 (data + 4) != 1)
     {
       g_set_error (error, HS_DATASET_ERROR, HS_DATASET_ERROR_CORRUPT,
                    "%s: not a GIMP pattern (version 1)", path);
       return NULL;
     }
-  header = be32 (data);
-  width = be32 (data + 8);
-  height = be32 (data + 12);
-  bpp = be32 (data + 16);
+  header = hs_build_read_be32 (data);
+  width = hs_build_read_be32 (data + 8);
+  height = hs_build_read_be32 (data + 12);
+  bpp = hs_build_read_be32 (data + 16);
   if (header < 24 || bpp < 1 || bpp > 4 || width == 0 || height == 0 || width > 8192 ||
       height > 8192 || header + (guint64) width * height * bpp > len)
     {
@@ -139,7 +133,8 @@ hs_builder_textures (HsBuild *build, GError **error)
   g_autofree char *group_by = hs_build_get_string (build, "group-by", "region", NULL);
   g_autoptr(GRegex) files_re = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed ((guint32) hs_build_get_seed (build));
-  gint patch, patches, min_size;
+  static const char *const group_bys[] = { "region", "file", NULL };
+  gint patch, patches, min_size, which;
   gboolean by_region;
   GError *local = NULL;
 
@@ -148,12 +143,9 @@ hs_builder_textures (HsBuild *build, GError **error)
       !hs_build_get_int (build, "patches", 24, 1, 10000, &patches, error) ||
       !hs_build_get_int (build, "min-size", 64, 4, 8192, &min_size, error))
     return FALSE;
-  if (!g_str_equal (group_by, "region") && !g_str_equal (group_by, "file"))
-    {
-      hs_build_key_error (build, error, NULL, "group-by", "“%s” is not region or file", group_by);
-      return FALSE;
-    }
-  by_region = g_str_equal (group_by, "region");
+  if ((which = hs_build_check_choice (build, "group-by", group_by, group_bys, error)) < 0)
+    return FALSE;
+  by_region = which == 0;
   files_re = hs_build_get_regex (build, "files", "\\.pat$", &local);
   if (local != NULL)
     {

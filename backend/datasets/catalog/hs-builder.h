@@ -68,6 +68,13 @@ gboolean  hs_build_get_int (HsBuild *build, const char *key, gint fallback, gint
                             gint *value, GError **error);
 gboolean  hs_build_get_bool (HsBuild *build, const char *key, gboolean fallback, gboolean *value,
                              GError **error);
+/* Checks a [Source] key that picks one of a few words (label=, group-by=,
+ * format=…): value (as hs_build_get_string returned it) against the
+ * NULL-terminated choices.  The index of the match, else -1 with an
+ * INVALID error "“VALUE” is not A, B or C", so every builder words it
+ * alike. */
+gint      hs_build_check_choice (HsBuild *build, const char *key, const char *value,
+                                 const char *const *choices, GError **error);
 /* An INVALID error "FILE: [Source] KEY: message". */
 void      hs_build_key_error (HsBuild *build, GError **error, const char *group, const char *key,
                               const char *format, ...) G_GNUC_PRINTF (5, 6);
@@ -101,6 +108,8 @@ char     *hs_build_package_file (HsBuild *build, const char *package, const char
 char     *hs_build_get_package (HsBuild *build);
 /* Resolves a [Source] key holding a path of the source package. */
 char     *hs_build_get_package_file (HsBuild *build, const char *key, GError **error);
+/* A big-endian 32-bit integer, as IDX and GIMP pattern headers store them. */
+guint32   hs_build_read_be32 (const guint8 *p);
 /* A whole file, gunzipped when its name ends in .gz. */
 GBytes   *hs_build_read_file (const char *path, GError **error);
 
