@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hs-catalog.h"
 #include "hs-cli.h"
 
 gboolean
@@ -118,4 +119,19 @@ hs_cli_json_append_string (GString *json, const char *s)
         }
     }
   g_string_append_c (json, '"');
+}
+
+GPtrArray *
+hs_cli_load_catalog (const char *command)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) catalog = hs_catalog_load (NULL, &error);
+
+  if (catalog == NULL)
+    {
+      g_autofree char *dir = hs_catalog_dir ();
+      g_printerr ("%s: %s (recipes from %s; HS_TASKS_DIR chooses another folder)\n", command,
+                  error ? error->message : "cannot read the catalog", dir);
+    }
+  return g_steal_pointer (&catalog);
 }

@@ -12,21 +12,6 @@
 #include "hs-cli-progress.h"
 #include "hs-dataset-store.h"
 
-static GPtrArray *
-load_catalog (const char *command)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) catalog = hs_catalog_load (NULL, &error);
-
-  if (catalog == NULL)
-    {
-      g_autofree char *dir = hs_catalog_dir ();
-      g_printerr ("%s: %s (recipes from %s; HS_TASKS_DIR chooses another folder)\n", command,
-                  error ? error->message : "cannot read the catalog", dir);
-    }
-  return g_steal_pointer (&catalog);
-}
-
 static gint
 compare_strings (gconstpointer a, gconstpointer b, gpointer data)
 {
@@ -158,7 +143,7 @@ tasks_list (int argc, char **argv)
       g_printerr ("tasks list: takes no arguments\n");
       return HS_CLI_EXIT_USAGE;
     }
-  if ((catalog = load_catalog ("tasks list")) == NULL)
+  if ((catalog = hs_cli_load_catalog ("tasks list")) == NULL)
     return 1;
 
   if (json)
@@ -450,7 +435,7 @@ tasks_build (int argc, char **argv)
       g_printerr ("tasks build: name the tasks to build, or use --all or --family FAMILY\n");
       return HS_CLI_EXIT_USAGE;
     }
-  if ((catalog = load_catalog ("tasks build")) == NULL)
+  if ((catalog = hs_cli_load_catalog ("tasks build")) == NULL)
     return 1;
 
   for (int i = 1; i < argc; i++)
@@ -555,7 +540,7 @@ tasks_show (int argc, char **argv)
     }
   if (!hs_cli_sheet_options_check (&sheet, "tasks show"))
     return HS_CLI_EXIT_USAGE;
-  if ((catalog = load_catalog ("tasks show")) == NULL)
+  if ((catalog = hs_cli_load_catalog ("tasks show")) == NULL)
     return 1;
   if ((recipe = hs_catalog_find (catalog, argv[1])) == NULL)
     {

@@ -11,6 +11,7 @@ int hs_cli_devices (int argc, char **argv);
 int hs_cli_bench (int argc, char **argv);
 int hs_cli_tasks (int argc, char **argv);
 int hs_cli_dataset (int argc, char **argv);
+int hs_cli_train (int argc, char **argv);
 
 /* Exit statuses shared by the commands: 2 is a usage error, 130 what a
  * shell reports for a command stopped by Ctrl-C. */
@@ -53,6 +54,10 @@ typedef struct {
  * otherwise. */
 int      hs_cli_run_subcommand (const char *command, const HsCliCommand *subcommands, guint n,
                                 const char *footer, int argc, char **argv);
+
+/* The built-in catalog, or NULL having printed "COMMAND: why" and where the
+ * recipes were looked for. */
+GPtrArray *hs_cli_load_catalog (const char *command);
 
 /* Appends s as a JSON string, quotes included; bytes that are not UTF-8
  * (file names) become U+FFFD rather than invalid JSON. */
