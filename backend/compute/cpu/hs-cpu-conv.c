@@ -191,6 +191,33 @@ hs_cpu_conv_threads (HsDevice *dev, const HsConvGeom *g, gsize rows)
   return (gint) MIN ((gsize) nt, MAX ((gsize) 1, rows / 16));
 }
 
+/* Splits @rows output pixels into chunks for @nt threads and takes a
+ * column matrix of one chunk per thread, or none for a pointwise
+ * convolution (*col stays NULL).  FALSE when the scratch cannot be had. */
+static gboolean
+hs_cpu_conv_chunks (HsDevice *dev, const HsConvGeom *g, gsize rows, gint nt, gsize *chunk,
+                    gsize *n_chunks, float **col)
+{
+  *chunk = hs_cpu_conv_chunk_rows (g, rows, nt);
+  *n_chunks = (rows + *chunk - 1) / *chunk;
+  *col = NULL;
+  if (hs_cpu_conv_is_pointwise (g))
+    return TRUE;
+  *col = hs_cpu_scratch (dev, HS_CPU_SCRATCH_COL, *chunk * hs_cpu_conv_k (g) * nt * sizeof (float));
+  return *col != NULL;
+}
+
+/* Rows [r0, r1) of the column matrix: x itself for a pointwise convolution
+ * (@my_col NULL), else built in @my_col. */
+static inline const float *
+hs_cpu_conv_columns (const HsConvGeom *g, const float *x, float *my_col, gsize r0, gsize r1)
+{
+  if (my_col == NULL)
+    return x + r0 * g->c;
+  hs_cpu_im2col (g, x, my_col, r0, r1);
+  return my_col;
+}
+
 void
 hs_cpu_conv2d (HsDevice *dev, const HsConvGeom *g, HsTensor *ty, HsTensor *tx,
                HsTensor *tw, HsTensor *tbias, HsAct act)
@@ -199,10 +226,9 @@ hs_cpu_conv2d (HsDevice *dev, const HsConvGeom *g, HsTensor *ty, HsTensor *tx,
   const float *bias = tbias != NULL ? hs_cpu_f32 (tbias) : NULL;
   float *y = hs_cpu_f32 (ty);
   gsize rows = (gsize) g->n * g->oh * g->ow, k = hs_cpu_conv_k (g);
-  gboolean pointwise = hs_cpu_conv_is_pointwise (g);
   gsize chunk, n_chunks;
   gint nt;
-  float *col = NULL;
+  float *col;
 
   if (hs_device_failed (dev) || rows == 0)
     return;
@@ -212,32 +238,19 @@ hs_cpu_conv2d (HsDevice *dev, const HsConvGeom *g, HsTensor *ty, HsTensor *tx,
       hs_cpu_conv2d_simd (dev, g, y, x, w, bias, act, nt);
       return;
     }
-  chunk = hs_cpu_conv_chunk_rows (g, rows, nt);
-  n_chunks = (rows + chunk - 1) / chunk;
-  if (!pointwise)
-    {
-      col = hs_cpu_scratch (dev, HS_CPU_SCRATCH_COL, chunk * k * nt * sizeof (float));
-      if (col == NULL)
-        return;
-    }
+  if (!hs_cpu_conv_chunks (dev, g, rows, nt, &chunk, &n_chunks, &col))
+    return;
 
 #pragma omp parallel num_threads (nt)
   {
-    float *my_col = pointwise ? NULL : col + chunk * k * omp_get_thread_num ();
+    float *my_col = col != NULL ? col + chunk * k * omp_get_thread_num () : NULL;
 
 #pragma omp for schedule (dynamic, 1)
     for (gsize i = 0; i < n_chunks; i++)
       {
         gsize r0 = i * chunk, r1 = MIN (rows, r0 + chunk);
-        const float *a;
+        const float *a = hs_cpu_conv_columns (g, x, my_col, r0, r1);
 
-        if (pointwise)
-          a = x + r0 * g->c;
-        else
-          {
-            hs_cpu_im2col (g, x, my_col, r0, r1);
-            a = my_col;
-          }
         cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, r1 - r0, g->oc, k, 1.f,
                      a, k, w, k, 0.f, y + r0 * g->oc, g->oc);
         if (bias != NULL || act != HS_ACT_NONE)
@@ -254,10 +267,9 @@ hs_cpu_conv2d_backward_filter (HsDevice *dev, const HsConvGeom *g, HsTensor *tdw
   float *dw = hs_cpu_f32 (tdw);
   gsize rows = (gsize) g->n * g->oh * g->ow, k = hs_cpu_conv_k (g);
   gsize wn = (gsize) g->oc * k, wstride = hs_cpu_round_floats (wn);
-  gboolean pointwise = hs_cpu_conv_is_pointwise (g);
   gsize chunk, n_chunks;
   gint nt;
-  float *col = NULL, *partial = NULL;
+  float *col, *partial = NULL;
 
   if (hs_device_failed (dev))
     return;
@@ -272,14 +284,8 @@ hs_cpu_conv2d_backward_filter (HsDevice *dev, const HsConvGeom *g, HsTensor *tdw
       hs_cpu_conv2d_backward_filter_simd (dev, g, dw, dy, x, nt);
       return;
     }
-  chunk = hs_cpu_conv_chunk_rows (g, rows, nt);
-  n_chunks = (rows + chunk - 1) / chunk;
-  if (!pointwise)
-    {
-      col = hs_cpu_scratch (dev, HS_CPU_SCRATCH_COL, chunk * k * nt * sizeof (float));
-      if (col == NULL)
-        return;
-    }
+  if (!hs_cpu_conv_chunks (dev, g, rows, nt, &chunk, &n_chunks, &col))
+    return;
   if (nt > 1)
     {
       partial = hs_cpu_scratch (dev, HS_CPU_SCRATCH_PARTIAL, wstride * nt * sizeof (float));
@@ -290,7 +296,7 @@ hs_cpu_conv2d_backward_filter (HsDevice *dev, const HsConvGeom *g, HsTensor *tdw
 #pragma omp parallel num_threads (nt)
   {
     gint t = omp_get_thread_num ();
-    float *my_col = pointwise ? NULL : col + chunk * k * t;
+    float *my_col = col != NULL ? col + chunk * k * t : NULL;
     float *my_dw = nt > 1 ? partial + wstride * t : dw;
 
     /* Each thread sums the chunks it happens to take into its own dW. */
@@ -299,15 +305,8 @@ hs_cpu_conv2d_backward_filter (HsDevice *dev, const HsConvGeom *g, HsTensor *tdw
     for (gsize i = 0; i < n_chunks; i++)
       {
         gsize r0 = i * chunk, r1 = MIN (rows, r0 + chunk);
-        const float *b;
+        const float *b = hs_cpu_conv_columns (g, x, my_col, r0, r1);
 
-        if (pointwise)
-          b = x + r0 * g->c;
-        else
-          {
-            hs_cpu_im2col (g, x, my_col, r0, r1);
-            b = my_col;
-          }
         /* dW[oc, k] += dY[r0:r1, oc]ᵀ col[r0:r1, k] */
         cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, g->oc, k, r1 - r0, 1.f,
                      dy + r0 * g->oc, g->oc, b, k, 1.f, my_dw, k);

@@ -9,12 +9,15 @@
 
 #include <omp.h>
 
+/* @t as rows over its last dim: returns the row count, the row length in @n. */
 static inline gsize
-hs_cpu_last_dim (HsTensor *t)
+hs_cpu_rows (HsTensor *t, gsize *n)
 {
   gint64 s[4];
+
   hs_shape4 (t, s);
-  return s[3];
+  *n = s[3];
+  return *n > 0 ? t->numel / *n : 0;
 }
 
 /* out = exp (x - max), returns the sum of out (and the max). */
@@ -40,7 +43,7 @@ hs_cpu_softmax (HsDevice *dev, HsTensor *ty, HsTensor *tx)
 {
   const float *x = hs_cpu_f32 (tx);
   float *y = hs_cpu_f32 (ty);
-  gsize n = hs_cpu_last_dim (tx), rows = n > 0 ? tx->numel / n : 0;
+  gsize n, rows = hs_cpu_rows (tx, &n);
 
   if (hs_device_failed (dev))
     return;
@@ -61,7 +64,7 @@ hs_cpu_softmax_backward (HsDevice *dev, HsTensor *tdx, HsTensor *tdy, HsTensor *
 {
   const float *dy = hs_cpu_f32 (tdy), *y = hs_cpu_f32 (ty);
   float *dx = hs_cpu_f32 (tdx);
-  gsize n = hs_cpu_last_dim (ty), rows = n > 0 ? ty->numel / n : 0;
+  gsize n, rows = hs_cpu_rows (ty, &n);
 
   if (hs_device_failed (dev))
     return;
@@ -91,7 +94,7 @@ hs_cpu_cross_entropy (HsDevice *dev, HsTensor *tloss, HsTensor *tprobs, HsTensor
   const float *logits = hs_cpu_f32 (tlogits);
   const gint32 *labels = hs_cpu_i32 (tlabels);
   float *loss = hs_cpu_f32 (tloss), *probs = hs_cpu_f32 (tprobs);
-  gsize n = hs_cpu_last_dim (tlogits), rows = n > 0 ? tlogits->numel / n : 0;
+  gsize n, rows = hs_cpu_rows (tlogits, &n);
 
   if (hs_device_failed (dev))
     return;
@@ -119,7 +122,7 @@ hs_cpu_cross_entropy_backward (HsDevice *dev, HsTensor *tdlogits, HsTensor *tpro
   const float *probs = hs_cpu_f32 (tprobs), *dloss = hs_cpu_f32 (tdloss);
   const gint32 *labels = hs_cpu_i32 (tlabels);
   float *dl = hs_cpu_f32 (tdlogits);
-  gsize n = hs_cpu_last_dim (tprobs), rows = n > 0 ? tprobs->numel / n : 0;
+  gsize n, rows = hs_cpu_rows (tprobs, &n);
 
   if (hs_device_failed (dev))
     return;
@@ -161,7 +164,7 @@ hs_cpu_cosine (HsDevice *dev, HsTensor *tout, HsTensor *ta, HsTensor *tb, gfloat
 {
   const float *a = hs_cpu_f32 (ta), *b = hs_cpu_f32 (tb);
   float *out = hs_cpu_f32 (tout);
-  gsize n = hs_cpu_last_dim (ta), rows = n > 0 ? ta->numel / n : 0;
+  gsize n, rows = hs_cpu_rows (ta, &n);
 
   if (hs_device_failed (dev))
     return;
@@ -182,7 +185,7 @@ hs_cpu_cosine_backward (HsDevice *dev, HsTensor *tda, HsTensor *tdb, HsTensor *t
   const float *a = hs_cpu_f32 (ta), *b = hs_cpu_f32 (tb), *dout = hs_cpu_f32 (tdout);
   float *da = tda != NULL ? hs_cpu_f32 (tda) : NULL;
   float *db = tdb != NULL ? hs_cpu_f32 (tdb) : NULL;
-  gsize n = hs_cpu_last_dim (ta), rows = n > 0 ? ta->numel / n : 0;
+  gsize n, rows = hs_cpu_rows (ta, &n);
 
   if (hs_device_failed (dev))
     return;

@@ -69,6 +69,52 @@ hs_cpu_bn_clear (HsCpuBnPartial *p, gsize c)
     }
 }
 
+/* Channel @j's double sums over the partials of all @nt threads. */
+static inline void
+hs_cpu_bn_gather (guint8 *partials, gsize c, gint nt, gsize j, double *s1, double *s2)
+{
+  double a = 0.0, b = 0.0;
+
+  for (gint u = 0; u < nt; u++)
+    {
+      HsCpuBnPartial q = hs_cpu_bn_partial (partials, c, u);
+      a += q.s1[j];
+      b += q.s2[j];
+    }
+  *s1 = a;
+  *s2 = b;
+}
+
+/* Per-thread partials for @nt threads followed by @n_coef floats per
+ * channel, returned in @coef.  NULL when the scratch cannot be had. */
+static guint8 *
+hs_cpu_bn_scratch (HsDevice *dev, gsize c, gint nt, gsize n_coef, float **coef)
+{
+  gsize stride = hs_cpu_bn_partial_stride (c);
+  guint8 *partials = hs_cpu_scratch (dev, HS_CPU_SCRATCH_PARTIAL,
+                                     stride * nt + n_coef * c * sizeof (float) + HS_CPU_ALIGN);
+
+  if (partials != NULL)
+    *coef = (float *) (partials + stride * nt);
+  return partials;
+}
+
+/* @tx as [rows, c] over its last dim; returns how many threads split the rows. */
+static gint
+hs_cpu_norm_split (HsDevice *dev, HsTensor *tx, gsize *c, gsize *rows)
+{
+  gint64 s[4];
+  gint nt;
+
+  hs_shape4 (tx, s);
+  *c = s[3];
+  *rows = tx->numel / *c;
+  nt = hs_cpu_threads_for (dev, tx->numel);
+  if (*rows < (gsize) nt)
+    nt = 1;
+  return nt;
+}
+
 /* ---- batch norm row loops ------------------------------------------------
  *
  * Each has a SIMD fast path for C a multiple of the vector width up to four
@@ -366,7 +412,6 @@ hs_cpu_batchnorm (HsDevice *dev, HsTensor *ty, HsTensor *tx, HsTensor *tgamma,
                   HsTensor *tsave_invstd, gfloat momentum, gfloat eps, gboolean training,
                   HsAct act)
 {
-  gint64 s[4];
   gsize c, rows;
   const float *x = hs_cpu_f32 (tx);
   float *y = hs_cpu_f32 (ty);
@@ -381,19 +426,12 @@ hs_cpu_batchnorm (HsDevice *dev, HsTensor *ty, HsTensor *tx, HsTensor *tgamma,
 
   if (hs_device_failed (dev) || tx->numel == 0)
     return;
-  hs_shape4 (tx, s);
-  c = s[3];
-  rows = tx->numel / c;
-  nt = hs_cpu_threads_for (dev, tx->numel);
-  if (rows < (gsize) nt)
-    nt = 1;
+  nt = hs_cpu_norm_split (dev, tx, &c, &rows);
 
   /* Per-thread partials, then gamma * invstd per channel. */
-  partials = hs_cpu_scratch (dev, HS_CPU_SCRATCH_PARTIAL,
-                             hs_cpu_bn_partial_stride (c) * nt + c * sizeof (float) + HS_CPU_ALIGN);
+  partials = hs_cpu_bn_scratch (dev, c, nt, 1, &scale);
   if (partials == NULL)
     return;
-  scale = (float *) (partials + hs_cpu_bn_partial_stride (c) * nt);
 
 #pragma omp parallel num_threads (nt)
   {
@@ -412,13 +450,9 @@ hs_cpu_batchnorm (HsDevice *dev, HsTensor *ty, HsTensor *tx, HsTensor *tgamma,
         {
           for (gsize j = 0; j < c; j++)
             {
-              double s1 = 0.0, s2 = 0.0, m, var;
-              for (gint u = 0; u < nt; u++)
-                {
-                  HsCpuBnPartial q = hs_cpu_bn_partial (partials, c, u);
-                  s1 += q.s1[j];
-                  s2 += q.s2[j];
-                }
+              double s1, s2, m, var;
+
+              hs_cpu_bn_gather (partials, c, nt, j, &s1, &s2);
               m = s1 / rows;
               var = MAX (s2 / rows - m * m, 0.0);
               mean[j] = (float) (shift[j] + m);
@@ -454,7 +488,6 @@ hs_cpu_batchnorm_backward (HsDevice *dev, HsTensor *tdx, HsTensor *tdgamma, HsTe
                            HsTensor *tsave_mean, HsTensor *tsave_invstd, gboolean training,
                            HsAct act)
 {
-  gint64 s[4];
   gsize c, rows;
   const float *x = hs_cpu_f32 (tx), *dy = hs_cpu_f32 (tdy);
   const float *y = ty != NULL ? hs_cpu_f32 (ty) : NULL;
@@ -470,18 +503,11 @@ hs_cpu_batchnorm_backward (HsDevice *dev, HsTensor *tdx, HsTensor *tdgamma, HsTe
 
   if (hs_device_failed (dev) || tx->numel == 0)
     return;
-  hs_shape4 (tx, s);
-  c = s[3];
-  rows = tx->numel / c;
-  nt = hs_cpu_threads_for (dev, tx->numel);
-  if (rows < (gsize) nt)
-    nt = 1;
+  nt = hs_cpu_norm_split (dev, tx, &c, &rows);
 
-  partials = hs_cpu_scratch (dev, HS_CPU_SCRATCH_PARTIAL,
-                             hs_cpu_bn_partial_stride (c) * nt + 3 * c * sizeof (float) + HS_CPU_ALIGN);
+  partials = hs_cpu_bn_scratch (dev, c, nt, 3, &coef);
   if (partials == NULL)
     return;
-  coef = (float *) (partials + hs_cpu_bn_partial_stride (c) * nt);
 
 #pragma omp parallel num_threads (nt)
   {
@@ -496,14 +522,10 @@ hs_cpu_batchnorm_backward (HsDevice *dev, HsTensor *tdx, HsTensor *tdgamma, HsTe
     {
       for (gsize j = 0; j < c; j++)
         {
-          double sdb = 0.0, sdg = 0.0, g = gamma != NULL ? gamma[j] : 1.0;
+          double sdb, sdg, g = gamma != NULL ? gamma[j] : 1.0;
           double is = invstd[j], db, dg;
-          for (gint u = 0; u < nt; u++)
-            {
-              HsCpuBnPartial q = hs_cpu_bn_partial (partials, c, u);
-              sdb += q.s1[j];
-              sdg += q.s2[j];
-            }
+
+          hs_cpu_bn_gather (partials, c, nt, j, &sdb, &sdg);
           db = sdb;
           dg = sdg * is;
           if (dbeta != NULL)
@@ -579,7 +601,6 @@ hs_cpu_layernorm_backward (HsDevice *dev, HsTensor *tdx, HsTensor *tdgamma, HsTe
                            HsTensor *tdy, HsTensor *tx, HsTensor *tgamma,
                            HsTensor *tsave_mean, HsTensor *tsave_invstd)
 {
-  gint64 s[4];
   gsize d, rows, stride;
   const float *x = hs_cpu_f32 (tx), *dy = hs_cpu_f32 (tdy);
   const float *gamma = tgamma != NULL ? hs_cpu_f32 (tgamma) : NULL;
@@ -592,12 +613,7 @@ hs_cpu_layernorm_backward (HsDevice *dev, HsTensor *tdx, HsTensor *tdgamma, HsTe
 
   if (hs_device_failed (dev) || tx->numel == 0)
     return;
-  hs_shape4 (tx, s);
-  d = s[3];
-  rows = tx->numel / d;
-  nt = hs_cpu_threads_for (dev, tx->numel);
-  if (rows < (gsize) nt)
-    nt = 1;
+  nt = hs_cpu_norm_split (dev, tx, &d, &rows);
   stride = (2 * d + 7) & ~(gsize) 7;
   partials = hs_cpu_scratch (dev, HS_CPU_SCRATCH_PARTIAL, stride * nt * sizeof (double));
   if (partials == NULL)

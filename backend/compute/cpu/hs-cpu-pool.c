@@ -13,6 +13,20 @@
 
 #include <omp.h>
 
+/* The input rows [*y0, *y1) and columns [*x0, *x1) under the window of
+ * output (oy, ox), clipped to the image; empty when it is all padding. */
+static inline void
+hs_cpu_pool_window (const HsConvGeom *g, gint oy, gint ox, gint *y0, gint *y1, gint *x0,
+                    gint *x1)
+{
+  gint top = oy * g->sh - g->ph, left = ox * g->sw - g->pw;
+
+  *y0 = MAX (top, 0);
+  *y1 = MIN (top + g->kh, g->h);
+  *x0 = MAX (left, 0);
+  *x1 = MIN (left + g->kw, g->w);
+}
+
 void
 hs_cpu_pool2d (HsDevice *dev, const HsConvGeom *g, HsPoolType type, HsTensor *ty,
                HsTensor *tx)
@@ -34,19 +48,15 @@ hs_cpu_pool2d (HsDevice *dev, const HsConvGeom *g, HsPoolType type, HsTensor *ty
         {
           float *out = y + ((b * g->oh + oy) * g->ow + ox) * c;
           gboolean first = TRUE;
+          gint y0, y1, x0, x1;
 
-          for (gint ky = 0; ky < g->kh; ky++)
+          hs_cpu_pool_window (g, oy, ox, &y0, &y1, &x0, &x1);
+          for (gint iy = y0; iy < y1; iy++)
             {
-              gint iy = oy * g->sh - g->ph + ky;
-              if (iy < 0 || iy >= g->h)
-                continue;
-              for (gint kx = 0; kx < g->kw; kx++)
+              for (gint ix = x0; ix < x1; ix++)
                 {
-                  gint ix = ox * g->sw - g->pw + kx;
-                  const float *in;
-                  if (ix < 0 || ix >= g->w)
-                    continue;
-                  in = x + ((b * g->h + iy) * g->w + ix) * c;
+                  const float *in = x + ((b * g->h + iy) * g->w + ix) * c;
+
                   if (first)
                     memcpy (out, in, c * sizeof (float));
                   else if (type == HS_POOL_MAX)
@@ -113,19 +123,15 @@ hs_cpu_pool2d_backward (HsDevice *dev, const HsConvGeom *g, HsPoolType type, HsT
           {
             const float *grad = dy + ((b * g->oh + oy) * g->ow + ox) * c;
             gboolean first = TRUE;
+            gint y0, y1, x0, x1;
 
-            for (gint ky = 0; ky < g->kh; ky++)
+            hs_cpu_pool_window (g, oy, ox, &y0, &y1, &x0, &x1);
+            for (gint iy = y0; iy < y1; iy++)
               {
-                gint iy = oy * g->sh - g->ph + ky;
-                if (iy < 0 || iy >= g->h)
-                  continue;
-                for (gint kx = 0; kx < g->kw; kx++)
+                for (gint ix = x0; ix < x1; ix++)
                   {
-                    gint ix = ox * g->sw - g->pw + kx;
-                    gsize pos;
-                    if (ix < 0 || ix >= g->w)
-                      continue;
-                    pos = ((b * g->h + iy) * g->w + ix) * c;
+                    gsize pos = ((b * g->h + iy) * g->w + ix) * c;
+
                     /* arg holds offsets within the image: 32 bits suffice */
                     if (type == HS_POOL_AVG)
                       {

@@ -70,30 +70,31 @@ check_geometry (HsDevice *dev, const char *op, const HsConvGeom *g,
   return ok;
 }
 
+/* One thread per output float of @shader, reading @src and writing @dst. */
+static void
+conv_gather (HsDevice *dev, const HsConvGeom *g, HsShaderId shader, HsTensor *dst,
+             HsTensor *src, guint32 first, guint32 count)
+{
+  HsConvPush push = conv_push (g);
+  HsTensor *bindings[2] = { src, dst };
+  guint32 gx, gy;
+
+  push.first = first;
+  push.count = count;
+  hs_vk_grid_1d (dev, push.count, 64, &gx, &gy);
+  hs_vk_dispatch (dev, shader, NULL, 0, bindings, 2, 1u << 1, &push, sizeof push, gx, gy, 1);
+}
+
 static void
 im2col (HsDevice *dev, const HsConvGeom *g, HsTensor *col, HsTensor *x, guint32 first_row, guint32 rows)
 {
-  HsConvPush push = conv_push (g);
-  HsTensor *bindings[2] = { x, col };
-  guint32 gx, gy;
-
-  push.first = first_row;
-  push.count = rows * (guint32) (g->kh * g->kw * g->c);
-  hs_vk_grid_1d (dev, push.count, 64, &gx, &gy);
-  hs_vk_dispatch (dev, HS_SHADER_IM2COL, NULL, 0, bindings, 2, 1u << 1, &push, sizeof push, gx, gy, 1);
+  conv_gather (dev, g, HS_SHADER_IM2COL, col, x, first_row, rows * (guint32) (g->kh * g->kw * g->c));
 }
 
 static void
 col2im (HsDevice *dev, const HsConvGeom *g, HsTensor *dx, HsTensor *dcol, guint32 first_image, guint32 images)
 {
-  HsConvPush push = conv_push (g);
-  HsTensor *bindings[2] = { dcol, dx };
-  guint32 gx, gy;
-
-  push.first = first_image;
-  push.count = images * (guint32) (g->h * g->w * g->c);
-  hs_vk_grid_1d (dev, push.count, 64, &gx, &gy);
-  hs_vk_dispatch (dev, HS_SHADER_COL2IM, NULL, 0, bindings, 2, 1u << 1, &push, sizeof push, gx, gy, 1);
+  conv_gather (dev, g, HS_SHADER_COL2IM, dx, dcol, first_image, images * (guint32) (g->h * g->w * g->c));
 }
 
 /* Rows of the column matrix per chunk. */
