@@ -136,6 +136,36 @@ ensure_state (HsOptimizer *opt, Slot *s, GError **error)
   return TRUE;
 }
 
+void
+hs_optimizer_set_step (HsOptimizer *opt, guint step)
+{
+  opt->step = step;
+}
+
+gboolean
+hs_optimizer_set_state (HsOptimizer *opt, HsTensor *param, guint slot_index,
+                        const gfloat *data, GError **error)
+{
+  guint n = opt->kind == OPT_ADAM ? 2 : (opt->momentum != 0.f ? 1 : 0);
+
+  if (slot_index >= n)
+    {
+      g_set_error (error, HS_COMPUTE_ERROR, HS_COMPUTE_ERROR_INVALID,
+                   "This optimizer has no state slot %u", slot_index);
+      return FALSE;
+    }
+  for (guint i = 0; i < opt->slots->len; i++)
+    {
+      Slot *s = &g_array_index (opt->slots, Slot, i);
+      if (s->param != param)
+        continue;
+      return ensure_state (opt, s, error) && hs_tensor_upload (s->state[slot_index], data, error);
+    }
+  g_set_error_literal (error, HS_COMPUTE_ERROR, HS_COMPUTE_ERROR_INVALID,
+                       "The tensor is not a parameter of this optimizer");
+  return FALSE;
+}
+
 gboolean
 hs_optimizer_step (HsOptimizer *opt, GError **error)
 {

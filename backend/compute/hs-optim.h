@@ -30,6 +30,13 @@ gboolean     hs_optimizer_zero_grad (HsOptimizer *opt, GError **error);
  * checkpoints: NULL before the first step. */
 HsTensor    *hs_optimizer_get_state (HsOptimizer *opt, HsTensor *param, guint slot);
 guint        hs_optimizer_get_step (HsOptimizer *opt);
+/* Restoring a checkpoint: the step count (Adam's bias correction reads it)
+ * and one state tensor of param (numel floats; allocated if need be).  A
+ * slot the optimizer does not have (SGD without momentum, slot 1 of SGD) or
+ * a param it does not own is an HS_COMPUTE_ERROR_INVALID error. */
+void         hs_optimizer_set_step (HsOptimizer *opt, guint step);
+gboolean     hs_optimizer_set_state (HsOptimizer *opt, HsTensor *param, guint slot,
+                                     const gfloat *data, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsOptimizer, hs_optimizer_free)
 
