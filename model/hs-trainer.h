@@ -29,7 +29,9 @@ typedef void (*HsEpochFunc) (const HsEpochResult *result, gpointer user_data);
 typedef struct _HsTrainer HsTrainer;
 
 /* pretrained may be NULL (from scratch: fresh weights from the seed); its
- * head is not used (the trainer's head has the dataset's class count). */
+ * head is not used (the trainer's head has the dataset's class count).
+ * dataset is borrowed and must outlive the trainer.  A run that fails or is
+ * cancelled leaves the weights mid-epoch: load a checkpoint to go on. */
 HsTrainer  *hs_trainer_new (HsDevice *device, HsDataset *dataset, const HsTrainConfig *config,
                             HsWeights *pretrained, GError **error);
 void        hs_trainer_free (HsTrainer *trainer);
@@ -52,7 +54,7 @@ gboolean    hs_trainer_save_checkpoint (HsTrainer *trainer, const char *path, GE
  * architecture, dataset or configuration (epochs excepted). */
 gboolean    hs_trainer_load_checkpoint (HsTrainer *trainer, const char *path, GError **error);
 /* The learning curve so far (HsEpochResult), including epochs restored from a
- * checkpoint. */
+ * checkpoint.  A new reference: g_array_unref() it. */
 GArray     *hs_trainer_get_curve (HsTrainer *trainer);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsTrainer, hs_trainer_free)
