@@ -335,7 +335,7 @@ hs_simd_split (const HsSimdTaps *t, const float *x, gsize q0, gsize n, HsSimdPix
 }
 
 /* Pixels per block: at most max_block, with a block count that is a
- * multiple of the thread count, so dynamically scheduled threads end
+ * multiple of the thread count, so threads dealt blocks round-robin end
  * together. */
 static gsize
 hs_simd_block_size (gsize pixels, gsize max_block, gint nt)
@@ -514,7 +514,7 @@ hs_cpu_conv2d_simd (HsDevice *dev, const HsConvGeom *g, float *y, const float *x
     float *mini = minis + mini_floats * omp_get_thread_num ();
     HsSimdPixels px;
 
-#pragma omp for schedule (dynamic, 1)
+#pragma omp for schedule (static, 1)
     for (gsize blk = 0; blk < n_blocks; blk++)
       {
         gsize q0 = blk * block, n = MIN (pixels, q0 + block) - q0;
@@ -678,7 +678,7 @@ hs_cpu_conv2d_backward_filter_simd (HsDevice *dev, const HsConvGeom *g, float *d
     HsSimdPixels px;
 
     memset (part, 0, t.kpad * oc * sizeof (float));
-#pragma omp for schedule (dynamic, 1)
+#pragma omp for schedule (static, 1)
     for (gsize blk = 0; blk < n_blocks; blk++)
       {
         gsize q0 = blk * block, n = MIN (pixels, q0 + block) - q0;
@@ -817,7 +817,7 @@ hs_cpu_conv2d_backward_data_simd (HsDevice *dev, const HsConvGeom *g, float *dx,
   {
     float *dxp = dxps + image_floats * omp_get_thread_num ();
 
-#pragma omp for schedule (dynamic, 1)
+#pragma omp for schedule (static, 1)
     for (gsize b = 0; b < (gsize) g->n; b++)
       {
         const float *dyb = dy + b * s.ohw * oc;

@@ -245,7 +245,7 @@ hs_cpu_conv2d (HsDevice *dev, const HsConvGeom *g, HsTensor *ty, HsTensor *tx,
   {
     float *my_col = col != NULL ? col + chunk * k * omp_get_thread_num () : NULL;
 
-#pragma omp for schedule (dynamic, 1)
+#pragma omp for schedule (static, 1)
     for (gsize i = 0; i < n_chunks; i++)
       {
         gsize r0 = i * chunk, r1 = MIN (rows, r0 + chunk);
@@ -301,7 +301,7 @@ hs_cpu_conv2d_backward_filter (HsDevice *dev, const HsConvGeom *g, HsTensor *tdw
 
     /* Each thread sums the chunks it happens to take into its own dW. */
     memset (my_dw, 0, wn * sizeof (float));
-#pragma omp for schedule (dynamic, 1)
+#pragma omp for schedule (static, 1)
     for (gsize i = 0; i < n_chunks; i++)
       {
         gsize r0 = i * chunk, r1 = MIN (rows, r0 + chunk);
@@ -419,7 +419,7 @@ hs_cpu_conv2d_backward_data (HsDevice *dev, const HsConvGeom *g, HsTensor *tdx,
       {
         float *my_dcol = dcol + stride * omp_get_thread_num ();
 
-#pragma omp for schedule (dynamic, 1)
+#pragma omp for schedule (static, 1)
         for (gsize i = 0; i < n_chunks; i++)
           {
             gsize b0 = i * per_chunk, b1 = MIN ((gsize) g->n, b0 + per_chunk);
