@@ -11,6 +11,7 @@
 #include "hs-backend-private.h"
 #include "hs-cli.h"
 #include "hs-compute.h"
+#include "hs-backbone.h"
 #include "hs-refcnn.h"
 
 #define TRAIN_BATCH 64
@@ -132,9 +133,13 @@ bench_conv (HsDevice *dev, const BenchOptions *opts, guint stage, GRand *rand,
   return seconds;
 }
 
+/* A network under training: its forward pass and learnable parameters. */
+typedef HsTensor *(*ForwardFunc) (gpointer net, HsTensor *x, gboolean training, GError **error);
+
 typedef struct {
   HsDevice *dev;
-  HsRefCnn *net;
+  ForwardFunc forward;
+  gpointer net;
   HsOptimizer *opt;
   HsTensor *x, *labels;
 } TrainBench;
@@ -144,7 +149,7 @@ train_body (gpointer data, GError **error)
 {
   TrainBench *tb = data;
   g_autoptr(HsTape) tape = hs_tape_new (tb->dev);
-  g_autoptr(HsTensor) logits = hs_ref_cnn_forward (tb->net, tb->x, TRUE, error);
+  g_autoptr(HsTensor) logits = tb->forward (tb->net, tb->x, TRUE, error);
   g_autoptr(HsTensor) loss = logits ? hs_cross_entropy (logits, tb->labels, error) : NULL;
 
   return loss != NULL &&
@@ -153,37 +158,87 @@ train_body (gpointer data, GError **error)
          hs_optimizer_step (tb->opt, error);
 }
 
-/* Images per second of full SGD+momentum steps at batch 64. */
+/* Images per second of full SGD+momentum steps at batch 64 on random
+ * images with 10 classes. */
 static gdouble
-bench_train (HsDevice *dev, const BenchOptions *opts, GRand *rand, GError **error)
+bench_train (HsDevice *dev, const BenchOptions *opts, GRand *rand, ForwardFunc forward,
+             gpointer net, GPtrArray *params, GError **error)
 {
-  TrainBench tb = { .dev = dev };
+  TrainBench tb = { .dev = dev, .forward = forward, .net = net };
   gint64 xs[4] = { TRAIN_BATCH, 32, 32, 3 };
   gint64 ls = TRAIN_BATCH;
   gint32 labels[TRAIN_BATCH];
-  g_autoptr(GPtrArray) params = NULL;
   g_autoptr(HsTensor) x = NULL;
   g_autoptr(HsTensor) lab = NULL;
-  g_autoptr(HsRefCnn) net = NULL;
   g_autoptr(HsOptimizer) opt = NULL;
   gdouble seconds;
 
   for (guint i = 0; i < TRAIN_BATCH; i++)
     labels[i] = g_rand_int_range (rand, 0, 10);
   if ((x = hs_tensor_new_uniform (dev, 4, xs, rand, -1.f, 1.f, error)) == NULL ||
-      (lab = hs_tensor_new_from_data (dev, HS_DTYPE_I32, 1, &ls, labels, error)) == NULL ||
-      (net = hs_ref_cnn_new (dev, 10, 1, error)) == NULL)
+      (lab = hs_tensor_new_from_data (dev, HS_DTYPE_I32, 1, &ls, labels, error)) == NULL)
     return -1;
   opt = hs_optimizer_new_sgd (dev, 0.05f, 0.9f, 0.f);
-  params = hs_ref_cnn_params (net);
   for (guint i = 0; i < params->len; i++)
     hs_optimizer_add_param (opt, g_ptr_array_index (params, i));
-  tb.net = net;
   tb.opt = opt;
   tb.x = x;
   tb.labels = lab;
   seconds = time_runs (dev, opts, train_body, &tb, error);
   return seconds < 0 ? -1 : TRAIN_BATCH / seconds;
+}
+
+static gdouble
+bench_ref_cnn (HsDevice *dev, const BenchOptions *opts, GRand *rand, GError **error)
+{
+  g_autoptr(HsRefCnn) net = hs_ref_cnn_new (dev, 10, 1, error);
+  g_autoptr(GPtrArray) params = NULL;
+
+  if (net == NULL)
+    return -1;
+  params = hs_ref_cnn_params (net);
+  return bench_train (dev, opts, rand, (ForwardFunc) hs_ref_cnn_forward, net, params, error);
+}
+
+/* `bench backbone`: the fine-tuning backbone, fully and head-only trained. */
+static gboolean
+bench_backbone (const char *policy, const BenchOptions *opts, GError **error)
+{
+  g_autoptr(HsDevice) dev = hs_device_new (policy, error);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  g_autoptr(GString) json = g_string_new (NULL);
+  g_autofree char *escaped = NULL;
+  const HsFinetune modes[] = { HS_FINETUNE_ALL, HS_FINETUNE_LAST, HS_FINETUNE_HEAD };
+
+  if (dev == NULL)
+    return FALSE;
+  escaped = g_strescape (hs_device_get_name (dev), NULL);
+  g_string_append_printf (json, "{\"device\": \"%s\", \"batch\": %d, \"train_img_per_s\": {",
+                          escaped, TRAIN_BATCH);
+  if (!opts->json)
+    g_print ("%s\n", hs_device_get_name (dev));
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr(HsBackbone) net = hs_backbone_new (dev, 10, 1, error);
+      gdouble img_per_s;
+
+      if (net == NULL)
+        return FALSE;
+      hs_backbone_set_finetune (net, modes[i]);
+      img_per_s = bench_train (dev, opts, rand, (ForwardFunc) hs_backbone_forward, net,
+                               hs_backbone_trainable_params (net), error);
+      if (img_per_s < 0)
+        return FALSE;
+      g_string_append_printf (json, "%s\"%s\": %.1f", i ? ", " : "",
+                              hs_finetune_to_string (modes[i]), img_per_s);
+      if (!opts->json)
+        g_print ("  backbone training, finetune=%-4s %8.1f img/s (batch %d, SGD+momentum)\n",
+                 hs_finetune_to_string (modes[i]), img_per_s, TRAIN_BATCH);
+    }
+  g_string_append (json, "}}");
+  if (opts->json)
+    g_print ("%s\n", json->str);
+  return TRUE;
 }
 
 static gboolean
@@ -232,7 +287,7 @@ bench_device (const char *policy, const BenchOptions *opts, GError **error)
   if (!opts->json)
     g_print ("  conv, all layers       %8.2f GFLOP/s\n", total_flop / total_seconds / 1e9);
 
-  img_per_s = bench_train (dev, opts, rand, error);
+  img_per_s = bench_ref_cnn (dev, opts, rand, error);
   if (img_per_s < 0)
     return FALSE;
   g_string_append_printf (json, ", \"train_img_per_s\": %.1f, \"batch\": %d}", img_per_s,
@@ -258,7 +313,7 @@ hs_cli_bench (int argc, char **argv)
     { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, "Minimum time per measurement", "S" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("engine — measure the compute engine");
+  g_autoptr(GOptionContext) context = g_option_context_new ("engine|backbone — measure the compute engine or the backbone");
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) policies = g_ptr_array_new_with_free_func (g_free);
   BenchOptions opts;
@@ -266,9 +321,10 @@ hs_cli_bench (int argc, char **argv)
   g_option_context_add_main_entries (context, entries, NULL);
   if (!hs_cli_parse_options (context, "bench", &argc, &argv))
     return HS_CLI_EXIT_USAGE;
-  if (argc != 2 || !g_str_equal (argv[1], "engine"))
+  if (argc != 2 || !(g_str_equal (argv[1], "engine") || g_str_equal (argv[1], "backbone")))
     {
-      g_printerr ("bench: the only benchmark is “engine” (hyperstar-cli bench engine)\n");
+      g_printerr ("bench: say which: “engine” (kernels and the reference CNN) or "
+                  "“backbone” (fine-tuning speed)\n");
       return HS_CLI_EXIT_USAGE;
     }
   opts.json = json;
@@ -285,7 +341,8 @@ hs_cli_bench (int argc, char **argv)
                                                     ((HsDeviceInfo *) g_ptr_array_index (list, i))->index));
     }
   for (guint i = 0; i < policies->len; i++)
-    if (!bench_device (g_ptr_array_index (policies, i), &opts, &error))
+    if (!(g_str_equal (argv[1], "engine") ? bench_device : bench_backbone) (
+            g_ptr_array_index (policies, i), &opts, &error))
       {
         g_printerr ("bench: %s: %s\n", (char *) g_ptr_array_index (policies, i), error->message);
         return 1;

@@ -444,68 +444,6 @@ test_freeze (void)
     }
 }
 
-static void
-bench_one (HsDevice *dev, HsFinetune finetune)
-{
-  const gint64 batch = 64;
-  const guint warmup = 2, steps = 10;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HsBackbone) net = hs_backbone_new (dev, 10, 1, &error);
-  g_autoptr(HsTensor) x = make_images (dev, batch, 6);
-  g_autoptr(HsTensor) labels = make_labels (dev, batch, 10);
-  g_autoptr(HsOptimizer) opt = hs_optimizer_new_sgd (dev, 0.01f, 0.9f, 5e-4f);
-  GPtrArray *params;
-  gint64 start = 0;
-  gdouble seconds;
-
-  g_assert_no_error (error);
-  hs_backbone_set_finetune (net, finetune);
-  params = hs_backbone_trainable_params (net);
-  for (guint i = 0; i < params->len; i++)
-    hs_optimizer_add_param (opt, params->pdata[i]);
-
-  for (guint step = 0; step < warmup + steps; step++)
-    {
-      g_autoptr(HsTensor) logits = NULL, loss = NULL;
-
-      if (step == warmup)
-        start = g_get_monotonic_time ();
-      g_assert_true (hs_optimizer_zero_grad (opt, &error));
-      {
-        g_autoptr(HsTape) tape = hs_tape_new (dev);
-
-        logits = hs_backbone_forward (net, x, TRUE, &error);
-        g_assert_no_error (error);
-        loss = hs_cross_entropy (logits, labels, &error);
-        g_assert_no_error (error);
-        g_assert_true (hs_tape_backward (tape, loss, &error));
-      }
-      g_assert_true (hs_optimizer_step (opt, &error));
-      g_assert_true (hs_device_sync (dev, &error));
-      g_assert_no_error (error);
-    }
-  seconds = (g_get_monotonic_time () - start) / 1e6;
-  g_printerr ("# backbone train, batch 64, finetune=%s: %.1f img/s (%.1f ms/step)\n",
-              hs_finetune_to_string (finetune), steps * batch / seconds,
-              1e3 * seconds / steps);
-}
-
-static void
-test_bench (void)
-{
-  g_autoptr(HsDevice) dev = NULL;
-
-  if (g_getenv ("HS_BACKBONE_BENCH") == NULL)
-    {
-      g_test_skip ("set HS_BACKBONE_BENCH=1 to time training steps");
-      return;
-    }
-  dev = cpu_device ();
-  bench_one (dev, HS_FINETUNE_ALL);
-  bench_one (dev, HS_FINETUNE_LAST);
-  bench_one (dev, HS_FINETUNE_HEAD);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -516,6 +454,5 @@ main (int argc, char **argv)
   g_test_add_func ("/backbone/round-trip", test_round_trip);
   g_test_add_func ("/backbone/skip-head", test_skip_head);
   g_test_add_func ("/backbone/freeze", test_freeze);
-  g_test_add_func ("/backbone/bench", test_bench);
   return g_test_run ();
 }
