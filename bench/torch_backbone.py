@@ -7,12 +7,11 @@ for at least --seconds).  Run with Debian's interpreter: /usr/bin/python3 (pytho
 import argparse
 import json
 import os
-import time
 
 import torch
 import torch.nn as nn
 
-BATCH = 64
+from torch_reference import BATCH, time_runs
 
 
 class Block(nn.Module):
@@ -65,14 +64,7 @@ def img_per_s(finetune, seconds):
         loss_fn(net(x), y).backward()
         opt.step()
 
-    step()
-    runs, start = 0, time.perf_counter()
-    while True:
-        step()
-        runs += 1
-        elapsed = time.perf_counter() - start
-        if runs >= 2 and elapsed >= seconds:
-            return BATCH * runs / elapsed
+    return BATCH / time_runs(step, seconds)
 
 
 def main():
