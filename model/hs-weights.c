@@ -40,6 +40,7 @@
 
 #include <glib/gstdio.h>
 
+#include "hs-atomic-file.h"
 #include "hs-weights.h"
 
 #define HS_WEIGHTS_MAGIC "HSWT"
@@ -376,15 +377,6 @@ hs_weights_copy_to (HsWeights *w, const char *name, HsTensor *t, GError **error)
 
 /* Saving */
 
-static void
-set_io_error (GError **error, int errsv, const char *what, const char *path)
-{
-  g_autofree char *display = g_filename_display_name (path);
-
-  g_set_error (error, HS_WEIGHTS_ERROR, HS_WEIGHTS_ERROR_IO, "%s “%s”: %s", what, display,
-               g_strerror (errsv));
-}
-
 /* Writes through stdio and feeds the same bytes to the checksum, so the
  * trailer covers exactly what is on disk. */
 typedef struct
@@ -473,81 +465,27 @@ write_contents (HsWeights *w, Writer *wr)
   fwrite (digest, 1, digest_len, wr->stream);
 }
 
-/* So the rename itself survives a crash; best effort, as some file systems
- * refuse fsync on a directory. */
-static void
-sync_dir (const char *dir)
-{
-  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-  if (fd >= 0)
-    {
-      (void) fsync (fd);
-      close (fd);
-    }
-}
-
-/* Whole or nothing, like hs-atomic-file.c in the datasets library (which
- * model/ does not link): a hidden temporary file in the same directory,
- * flushed to disk, then renamed over path.  A reader sees the old file or the
- * new one, never half of one, and a failure leaves no file behind. */
+/* Whole or nothing (hs-atomic-file.h): a reader sees the old file or the new
+ * one, never half of one, and a failure leaves no file behind. */
 gboolean
 hs_weights_save (HsWeights *w, const char *path, GError **error)
 {
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *tmp_path = NULL;
+  g_autoptr(HsAtomicFile) file = NULL;
   g_autoptr(GChecksum) sha = NULL;
   Writer wr;
-  FILE *stream;
-  int fd;
-  int errsv = 0;
 
   g_return_val_if_fail (w != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  tmp_path = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0644);
-  if (fd < 0)
-    {
-      set_io_error (error, errno, "Cannot create a file in", dir);
-      return FALSE;
-    }
-  stream = fdopen (fd, "wb");
-  if (stream == NULL)
-    {
-      errsv = errno;
-      close (fd);
-      g_unlink (tmp_path);
-      set_io_error (error, errsv, "Cannot write", path);
-      return FALSE;
-    }
-
+  file = hs_atomic_file_open (path, HS_WEIGHTS_ERROR, HS_WEIGHTS_ERROR_IO, HS_WEIGHTS_ERROR_IO,
+                              error);
+  if (file == NULL)
+    return FALSE;
   sha = g_checksum_new (G_CHECKSUM_SHA256);
-  wr = (Writer) { .stream = stream, .sha = sha };
+  wr = (Writer) { .stream = hs_atomic_file_get_stream (file), .sha = sha };
   write_contents (w, &wr);
-
-  /* Flushed to disk before the rename, so a crash never leaves the final
-   * name on incomplete contents. */
-  if (ferror (stream))
-    errsv = EIO;
-  else if (fflush (stream) != 0 || fsync (fileno (stream)) != 0)
-    errsv = errno;
-  if (fclose (stream) != 0 && errsv == 0)
-    errsv = errno;
-  if (errsv == 0 && g_rename (tmp_path, path) != 0)
-    errsv = errno;
-  if (errsv != 0)
-    {
-      g_unlink (tmp_path);
-      set_io_error (error, errsv, "Cannot write", path);
-      return FALSE;
-    }
-  sync_dir (dir);
-  return TRUE;
+  return hs_atomic_file_commit (g_steal_pointer (&file), TRUE, error);
 }
 
 /* Loading */

@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include "hs-atomic-file.h"
+
 #include <stdio.h>
 
 #include "hs-dataset.h"
@@ -49,18 +51,5 @@ hs_dataset_counts_of (HsDataset *ds, guint class_index)
 gboolean hs_dataset_save_full (HsDataset *ds, const char *path, gboolean replace,
                                GError **error);
 
-/* Files appear whole or not at all: written to a hidden temporary file in
- * the destination's folder, flushed to disk, then renamed over the
- * destination (or hard-linked to it when it must not be replaced, which
- * fails if it exists).  Any failure removes the temporary file. */
-typedef struct _HsAtomicFile HsAtomicFile;
-
-HsAtomicFile *hs_atomic_file_open (const char *path, GError **error);
-FILE         *hs_atomic_file_get_stream (HsAtomicFile *file);
-/* Both consume `file`: pass it with g_steal_pointer. */
-gboolean      hs_atomic_file_commit (HsAtomicFile *file, gboolean replace, GError **error);
-void          hs_atomic_file_abort (HsAtomicFile *file);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsAtomicFile, hs_atomic_file_abort)
 
 G_END_DECLS

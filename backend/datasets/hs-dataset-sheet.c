@@ -184,7 +184,8 @@ hs_dataset_write_sheet (HsDataset *ds, const char *png_path, guint per_class, gu
     }
   cairo_destroy (cr);
 
-  file = hs_atomic_file_open (png_path, error);
+  file = hs_atomic_file_open (png_path, HS_DATASET_ERROR, HS_DATASET_ERROR_IO,
+                              HS_DATASET_ERROR_EXISTS, error);
   if (file == NULL)
     {
       cairo_surface_destroy (sheet);

@@ -375,7 +375,8 @@ hs_dataset_save_full (HsDataset *ds, const char *path, gboolean replace, GError 
   g_return_val_if_fail (ds != NULL && path != NULL, FALSE);
   g_return_val_if_fail (!ds->header_only, FALSE);
 
-  file = hs_atomic_file_open (path, error);
+  file = hs_atomic_file_open (path, HS_DATASET_ERROR, HS_DATASET_ERROR_IO,
+                              HS_DATASET_ERROR_EXISTS, error);
   if (file == NULL)
     return FALSE;
   w.stream = hs_atomic_file_get_stream (file);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Whole-or-nothing file writes (see hs-dataset-private.h).
+ * Whole-or-nothing file writes (see hs-atomic-file.h).
  */
-#define G_LOG_DOMAIN "hs-datasets"
+#define G_LOG_DOMAIN "hs-util"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,26 +10,29 @@
 
 #include <glib/gstdio.h>
 
-#include "hs-dataset-private.h"
+#include "hs-atomic-file.h"
 
 struct _HsAtomicFile
 {
   char *path;
   char *tmp_path;
   FILE *stream;
+  GQuark domain;
+  gint io_code, exists_code;
 };
 
 static void
-set_io_error (GError **error, int errsv, const char *what, const char *path)
+set_io_error (GError **error, GQuark domain, gint code, int errsv, const char *what,
+              const char *path)
 {
   g_autofree char *display = g_filename_display_name (path);
 
-  g_set_error (error, HS_DATASET_ERROR, HS_DATASET_ERROR_IO, "%s “%s”: %s", what, display,
-               g_strerror (errsv));
+  g_set_error (error, domain, code, "%s “%s”: %s", what, display, g_strerror (errsv));
 }
 
 HsAtomicFile *
-hs_atomic_file_open (const char *path, GError **error)
+hs_atomic_file_open (const char *path, GQuark domain, gint io_code, gint exists_code,
+                     GError **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
@@ -43,7 +46,7 @@ hs_atomic_file_open (const char *path, GError **error)
   fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0644);
   if (fd < 0)
     {
-      set_io_error (error, errno, "Cannot create a file in", dir);
+      set_io_error (error, domain, io_code, errno, "Cannot create a file in", dir);
       return NULL;
     }
   stream = fdopen (fd, "wb");
@@ -53,13 +56,16 @@ hs_atomic_file_open (const char *path, GError **error)
 
       close (fd);
       g_unlink (tmp_path);
-      set_io_error (error, errsv, "Cannot write", tmp_path);
+      set_io_error (error, domain, io_code, errsv, "Cannot write", tmp_path);
       return NULL;
     }
   file = g_new0 (HsAtomicFile, 1);
   file->path = g_strdup (path);
   file->tmp_path = g_steal_pointer (&tmp_path);
   file->stream = stream;
+  file->domain = domain;
+  file->io_code = io_code;
+  file->exists_code = exists_code;
   return file;
 }
 
@@ -88,6 +94,21 @@ hs_atomic_file_abort (HsAtomicFile *file)
   atomic_file_free (file);
 }
 
+/* So the rename itself survives a crash; best effort, as some file systems
+ * refuse fsync on a directory. */
+static void
+sync_dir (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd >= 0)
+    {
+      (void) fsync (fd);
+      close (fd);
+    }
+}
+
 static gboolean
 put_in_place (HsAtomicFile *file, gboolean replace, GError **error)
 {
@@ -95,7 +116,7 @@ put_in_place (HsAtomicFile *file, gboolean replace, GError **error)
     {
       if (g_rename (file->tmp_path, file->path) != 0)
         {
-          set_io_error (error, errno, "Cannot write", file->path);
+          set_io_error (error, file->domain, file->io_code, errno, "Cannot write", file->path);
           return FALSE;
         }
       return TRUE;
@@ -112,7 +133,7 @@ put_in_place (HsAtomicFile *file, gboolean replace, GError **error)
     {
       g_autofree char *display = g_filename_display_name (file->path);
 
-      g_set_error (error, HS_DATASET_ERROR, HS_DATASET_ERROR_EXISTS,
+      g_set_error (error, file->domain, file->exists_code,
                    "“%s” already exists", display);
       return FALSE;
     }
@@ -121,7 +142,7 @@ put_in_place (HsAtomicFile *file, gboolean replace, GError **error)
     {
       g_autofree char *display = g_filename_display_name (file->path);
 
-      g_set_error (error, HS_DATASET_ERROR, HS_DATASET_ERROR_EXISTS,
+      g_set_error (error, file->domain, file->exists_code,
                    "“%s” already exists", display);
       return FALSE;
     }
@@ -153,12 +174,14 @@ hs_atomic_file_commit (HsAtomicFile *file, gboolean replace, GError **error)
       ok = FALSE;
     }
   if (!ok)
-    set_io_error (error, errsv, "Cannot write", file->path);
+    set_io_error (error, file->domain, file->io_code, errsv, "Cannot write", file->path);
   else
     ok = put_in_place (file, replace, error);
 
   if (!ok)
     g_unlink (file->tmp_path);
+  else
+    sync_dir (file->path);
   atomic_file_free (file);
   return ok;
 }
