@@ -199,7 +199,10 @@ hs_cli_train (int argc, char **argv)
       g_printerr ("train: %s\n", error->message);
       return 1;
     }
-  job.epochs = epochs > 0 ? (guint) epochs : job.config.epochs;
+  /* --epochs is where this run stops; the configuration shows it too. */
+  if (epochs > 0)
+    job.config.epochs = (guint) epochs;
+  job.epochs = job.config.epochs;
 
   if (task != NULL)
     {
