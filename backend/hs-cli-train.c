@@ -8,32 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "hs-catalog.h"
 #include "hs-cli.h"
-#include "hs-cli-progress.h"
+#include "hs-cli-train.h"
 #include "hs-dataset-store.h"
-#include "hs-trainer.h"
-
-typedef struct {
-  /* Inputs. */
-  HsTaskRecipe *recipe;      /* or */
-  const char *dataset_name;
-  HsTrainConfig config;
-  guint epochs;
-  const char *weights_path;  /* NULL: from scratch */
-  const char *resume;
-  const char *save;
-  gboolean json;
-  HsCliProgress *progress;
-  /* Outputs. */
-  gdouble test_acc;
-  GError *error;
-} TrainJob;
 
 static void
 on_epoch (const HsEpochResult *r, gpointer data)
 {
-  TrainJob *job = data;
+  HsCliTrainJob *job = data;
 
   if (job->json)
     {
@@ -48,96 +30,150 @@ on_epoch (const HsEpochResult *r, gpointer data)
                            r->train_loss, 100.0 * r->val_acc, r->seconds);
 }
 
-/* The trainer hands on_epoch and progress the same data: the job. */
+/* The trainer hands on_epoch and progress the same data: the job.  Its
+ * counts are those of one hs_trainer_run, which may be one epoch of many:
+ * the bar spans the whole run. */
 static void
 on_progress (guint64 done, guint64 total, const char *what, gpointer data)
 {
-  TrainJob *job = data;
+  HsCliTrainJob *job = data;
+  guint run_epochs = job->last_epoch - job->first_epoch;
+  guint64 per_epoch, before;
+  g_autofree char *label = NULL;
 
-  hs_cli_progress_update (done, total, what, job->progress);
+  (void) what;
+  if (run_epochs == 0 || job->current_epoch <= job->first_epoch)
+    return;
+  /* One run covers the epochs current … to: per_epoch steps each. */
+  per_epoch = MAX (total / (job->checkpoint ? 1 : run_epochs), 1);
+  before = (guint64) (job->current_epoch - 1 - job->first_epoch) * per_epoch;
+  label = g_strdup_printf ("epoch %u/%u",
+                           job->current_epoch + (guint) (job->checkpoint ? 0 : done / per_epoch),
+                           job->last_epoch);
+  hs_cli_progress_update (MIN (before + done, per_epoch * run_epochs), per_epoch * run_epochs,
+                          label, job->progress);
 }
 
-static gboolean
-train_work (gpointer data, GCancellable *cancellable)
+static HsDataset *
+load_dataset (HsCliTrainJob *job, GCancellable *cancellable, GError **error)
 {
-  TrainJob *job = data;
-  g_autoptr(HsDevice) device = NULL;
-  g_autoptr(HsDataset) ds = NULL;
-  g_autoptr(HsWeights) weights = NULL;
-  g_autoptr(HsTrainer) trainer = NULL;
-  GError **error = &job->error;
-
   if (job->recipe != NULL)
     {
       hs_cli_progress_set_label (job->progress, job->recipe->name);
-      ds = hs_task_is_built (job->recipe)
-           ? hs_task_load (job->recipe, error)
-           : hs_task_build (job->recipe, hs_cli_progress_update, job->progress, cancellable, error);
+      return hs_task_is_built (job->recipe)
+             ? hs_task_load (job->recipe, error)
+             : hs_task_build (job->recipe, hs_cli_progress_update, job->progress, cancellable,
+                              error);
     }
-  else
-    ds = hs_dataset_store_load (job->dataset_name, error);
-  if (ds == NULL)
-    return FALSE;
+  return hs_dataset_store_load (job->dataset_name, error);
+}
+gboolean
+hs_cli_train_work (gpointer data, GCancellable *cancellable)
+{
+  HsCliTrainJob *job = data;
+  g_autoptr(HsDevice) device = NULL;
+  g_autoptr(HsDataset) loaded = NULL;
+  g_autoptr(HsWeights) weights = NULL;
+  g_autoptr(HsTrainer) trainer = NULL;
+  GError **error = &job->error;
+  const char *resume = job->resume;
+  HsDataset *ds = job->dataset;
+  guint epochs = job->config.epochs;
 
+  if (ds == NULL && (ds = loaded = load_dataset (job, cancellable, error)) == NULL)
+    return FALSE;
   if (job->weights_path != NULL &&
       (weights = hs_weights_load (job->weights_path, HS_BACKBONE_ARCH, error)) == NULL)
     return FALSE;
   if ((device = hs_device_new (NULL, error)) == NULL ||
       (trainer = hs_trainer_new (device, ds, &job->config, weights, error)) == NULL)
     return FALSE;
-  if (job->resume != NULL && !hs_trainer_load_checkpoint (trainer, job->resume, error))
+  if (resume == NULL && job->checkpoint != NULL &&
+      g_file_test (job->checkpoint, G_FILE_TEST_EXISTS))
+    resume = job->checkpoint;
+  if (resume != NULL && !hs_trainer_load_checkpoint (trainer, resume, error))
     return FALSE;
-  if (hs_trainer_get_epoch (trainer) > job->epochs)
+  if (hs_trainer_get_epoch (trainer) > epochs)
     {
       g_set_error (error, HS_DATASET_ERROR, HS_DATASET_ERROR_INVALID,
-                   "the checkpoint is at epoch %u, past --epochs %u",
-                   hs_trainer_get_epoch (trainer), job->epochs);
+                   "the checkpoint %s is at epoch %u, past --epochs %u", resume,
+                   hs_trainer_get_epoch (trainer), epochs);
       return FALSE;
     }
 
   if (!job->json)
     {
       g_autofree char *config = hs_train_config_to_json (&job->config);
+      g_autofree char *continued =
+        resume != NULL ? g_strdup_printf ("Continuing from %s (epoch %u)\n", resume,
+                                          hs_trainer_get_epoch (trainer))
+                       : g_strdup ("");
       hs_cli_progress_print (job->progress, stdout,
                              "Training on %s (%s, %zu images, %u classes)\n"
                              "Configuration: %s\n"
-                             "Weights: %s\n\n"
+                             "Weights: %s\n%s\n"
                              "epoch  train loss  val acc     time",
                              hs_dataset_get_name (ds), hs_device_get_name (device),
                              hs_dataset_get_n_images (ds), hs_dataset_get_n_classes (ds),
                              config, job->weights_path ? job->weights_path
-                                                       : "none (from scratch)");
-      /* Epochs restored from a checkpoint belong to the curve too. */
+                                                       : "none (from scratch)", continued);
     }
+  /* Epochs restored from a checkpoint belong to the curve too. */
   {
     GArray *curve = hs_trainer_get_curve (trainer);
     for (guint i = 0; i < curve->len; i++)
       on_epoch (&g_array_index (curve, HsEpochResult, i), job);
   }
   hs_cli_progress_set_label (job->progress, "training");
-  if (!hs_trainer_run (trainer, job->epochs, on_epoch, on_progress, job,
-                       cancellable, error))
-    return FALSE;
+  job->first_epoch = hs_trainer_get_epoch (trainer);
+  job->last_epoch = epochs;
+  /* With a running checkpoint, one epoch at a time, each saved. */
+  while (hs_trainer_get_epoch (trainer) < epochs)
+    {
+      guint to = job->checkpoint != NULL ? hs_trainer_get_epoch (trainer) + 1 : epochs;
+
+      job->current_epoch = hs_trainer_get_epoch (trainer) + 1;
+      if (!hs_trainer_run (trainer, to, on_epoch, on_progress, job, cancellable, error))
+        return FALSE;
+      if (job->checkpoint != NULL &&
+          !hs_trainer_save_checkpoint (trainer, job->checkpoint, error))
+        return FALSE;
+    }
   hs_cli_progress_clear (job->progress);
   if (job->save != NULL && !hs_trainer_save_checkpoint (trainer, job->save, error))
     return FALSE;
+  if (job->weights_out != NULL)
+    {
+      g_autoptr(HsWeights) out = hs_weights_new (HS_BACKBONE_ARCH);
+      if (!hs_backbone_save_weights (hs_trainer_get_backbone (trainer), out, error) ||
+          !hs_weights_save (out, job->weights_out, error))
+        return FALSE;
+    }
   return hs_trainer_evaluate (trainer, HS_SPLIT_TEST, &job->test_acc, error);
 }
 
-/* The backbone weights that ship with the project, when they exist. */
-static char *
-shipped_weights (void)
+gboolean
+hs_cli_train_parse_config (HsTrainConfig *config, const char *arg, const char *command)
 {
-  const char *dirs[] = { g_getenv ("HS_WEIGHTS_DIR"), HS_SOURCE_WEIGHTS_DIR, HS_INSTALLED_WEIGHTS_DIR };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
-    if (dirs[i] != NULL)
-      {
-        g_autofree char *path = g_build_filename (dirs[i], "backbone.hswt", NULL);
-        if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-          return g_steal_pointer (&path);
-      }
-  return NULL;
+  if (arg != NULL && arg[0] == '@')
+    {
+      if (!g_file_get_contents (arg + 1, &text, NULL, &error))
+        {
+          g_printerr ("%s: %s\n", command, error->message);
+          return FALSE;
+        }
+    }
+  else
+    text = g_strdup (arg != NULL ? arg : "{}");
+  if (!hs_train_config_parse (config, text, &error))
+    {
+      g_printerr ("%s: %s\n", command, error->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 int
@@ -166,8 +202,7 @@ hs_cli_train (int argc, char **argv)
   g_autoptr(HsCliProgress) progress = NULL;
   g_autoptr(GPtrArray) catalog = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *config_text = NULL;
-  TrainJob job = { 0 };
+  HsCliTrainJob job = { 0 };
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!hs_cli_parse_options (context, "train", &argc, &argv))
@@ -184,25 +219,11 @@ hs_cli_train (int argc, char **argv)
     }
 
   hs_train_config_init_defaults (&job.config);
-  if (config != NULL && config[0] == '@')
-    {
-      if (!g_file_get_contents (config + 1, &config_text, NULL, &error))
-        {
-          g_printerr ("train: %s\n", error->message);
-          return 1;
-        }
-    }
-  else
-    config_text = g_strdup (config != NULL ? config : "{}");
-  if (!hs_train_config_parse (&job.config, config_text, &error))
-    {
-      g_printerr ("train: %s\n", error->message);
-      return 1;
-    }
+  if (!hs_cli_train_parse_config (&job.config, config, "train"))
+    return 1;
   /* --epochs is where this run stops; the configuration shows it too. */
   if (epochs > 0)
     job.config.epochs = (guint) epochs;
-  job.epochs = job.config.epochs;
 
   if (task != NULL)
     {
@@ -216,7 +237,7 @@ hs_cli_train (int argc, char **argv)
     }
   job.dataset_name = dataset;
   if (weights == NULL && !scratch)
-    weights = shipped_weights ();
+    weights = hs_backbone_shipped_weights ();
   if (weights == NULL && !scratch)
     g_printerr ("train: no shipped backbone weights were found (model/weights/backbone.hswt); "
                 "training from scratch\n");
@@ -226,7 +247,7 @@ hs_cli_train (int argc, char **argv)
   job.json = json;
   job.progress = progress = hs_cli_progress_new (quiet);
 
-  if (!hs_cli_run_interruptible (train_work, &job, cancellable))
+  if (!hs_cli_run_interruptible (hs_cli_train_work, &job, cancellable))
     {
       int status = hs_cli_is_cancelled (job.error, cancellable) ? HS_CLI_EXIT_INTERRUPTED : 1;
       hs_cli_progress_clear (progress);

@@ -19,6 +19,7 @@ static const struct {
   { "bench", hs_cli_bench, "Measure the engine (bench engine [--device cpu|vulkan] [--json])" },
   { "tasks", hs_cli_tasks, "The built-in task catalog (tasks list|build|show)" },
   { "dataset", hs_cli_dataset, "Your own datasets (dataset import|list|show|delete)" },
+  { "pretrain", hs_cli_pretrain, "Train the backbone on the pretraining corpus (pretrain --out FILE)" },
   { "train", hs_cli_train, "Fine-tune the backbone on a task or dataset with one configuration" },
 };
 

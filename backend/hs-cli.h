@@ -11,6 +11,7 @@ int hs_cli_devices (int argc, char **argv);
 int hs_cli_bench (int argc, char **argv);
 int hs_cli_tasks (int argc, char **argv);
 int hs_cli_dataset (int argc, char **argv);
+int hs_cli_pretrain (int argc, char **argv);
 int hs_cli_train (int argc, char **argv);
 
 /* Exit statuses shared by the commands: 2 is a usage error, 130 what a

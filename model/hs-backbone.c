@@ -467,3 +467,19 @@ hs_backbone_macs (HsBackbone *net)
   macs += (guint64) FEATURES * net->classes;
   return macs;
 }
+
+char *
+hs_backbone_shipped_weights (void)
+{
+  const char *dirs[] = { g_getenv ("HS_WEIGHTS_DIR"), HS_SOURCE_WEIGHTS_DIR,
+                         HS_INSTALLED_WEIGHTS_DIR };
+
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    if (dirs[i] != NULL && dirs[i][0] != '\0')
+      {
+        g_autofree char *path = g_build_filename (dirs[i], "backbone.hswt", NULL);
+        if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+          return g_steal_pointer (&path);
+      }
+  return NULL;
+}

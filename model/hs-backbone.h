@@ -72,6 +72,11 @@ gboolean    hs_backbone_save_weights (HsBackbone *net, HsWeights *w, GError **er
 gboolean    hs_backbone_load_weights (HsBackbone *net, HsWeights *w, gboolean skip_head,
                                       GError **error);
 
+/* The backbone weights that ship with the project (backbone.hswt in
+ * $HS_WEIGHTS_DIR, else the source tree's model/weights, else the installed
+ * folder), or NULL when there are none. */
+char       *hs_backbone_shipped_weights (void);
+
 /* Multiply-adds of one forward pass of one image (convolutions and the head). */
 guint64     hs_backbone_macs (HsBackbone *net);
 

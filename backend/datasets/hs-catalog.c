@@ -27,18 +27,30 @@ hs_task_recipe_free (HsTaskRecipe *recipe)
   g_free (recipe);
 }
 
-char *
-hs_catalog_dir (void)
+/* $env_var, else the source tree's folder while it exists (so a build tree
+ * never runs against stale installed copies), else the installed one. */
+static char *
+data_dir (const char *env_var, const char *source_dir, const char *installed_dir)
 {
-  const char *env = g_getenv ("HS_TASKS_DIR");
+  const char *env = g_getenv (env_var);
 
   if (env != NULL && *env != '\0')
     return g_strdup (env);
-  /* The source tree's recipes win while it exists, so a build tree never
-   * runs against stale installed copies. */
-  if (g_file_test (HS_SOURCE_TASKS_DIR, G_FILE_TEST_IS_DIR))
-    return g_strdup (HS_SOURCE_TASKS_DIR);
-  return g_strdup (HS_INSTALLED_TASKS_DIR);
+  if (g_file_test (source_dir, G_FILE_TEST_IS_DIR))
+    return g_strdup (source_dir);
+  return g_strdup (installed_dir);
+}
+
+char *
+hs_catalog_dir (void)
+{
+  return data_dir ("HS_TASKS_DIR", HS_SOURCE_TASKS_DIR, HS_INSTALLED_TASKS_DIR);
+}
+
+char *
+hs_pretrain_dir (void)
+{
+  return data_dir ("HS_PRETRAIN_DIR", HS_SOURCE_PRETRAIN_DIR, HS_INSTALLED_PRETRAIN_DIR);
 }
 
 static gboolean

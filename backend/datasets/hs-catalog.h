@@ -28,6 +28,9 @@ void          hs_task_recipe_free (HsTaskRecipe *recipe);
 /* The recipe folder: $HS_TASKS_DIR, else the source tree's data/tasks when
  * running from the build tree, else the installed one. */
 char         *hs_catalog_dir (void);
+/* The pretraining corpus's recipes (same format, never part of the
+ * catalog): $HS_PRETRAIN_DIR, else data/pretrain, else the installed one. */
+char         *hs_pretrain_dir (void);
 /* Every recipe in dir (NULL: hs_catalog_dir()), sorted by name.  A recipe
  * that does not parse is an error naming the file and key. */
 GPtrArray    *hs_catalog_load (const char *dir, GError **error);

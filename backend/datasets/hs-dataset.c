@@ -214,6 +214,47 @@ hs_dataset_add_image (HsDataset *ds, const guint8 *rgb, guint class_index, guint
   ds->n_images++;
 }
 
+void
+hs_dataset_append (HsDataset *ds, HsDataset *src, const char *class_prefix)
+{
+  g_autoptr(GHashTable) groups = g_hash_table_new (NULL, NULL);  /* src group -> new */
+  g_autofree guint *classes = NULL;
+  guint32 next_group = 1;
+
+  g_return_if_fail (ds != src);
+  g_return_if_fail (hs_dataset_get_size (ds) == hs_dataset_get_size (src));
+  g_return_if_fail (!ds->header_only && !src->header_only);
+
+  for (gsize i = 0; i < ds->n_images; i++)
+    next_group = MAX (next_group, g_array_index (ds->groups, guint32, i) + 1);
+
+  classes = g_new (guint, src->classes->len);
+  for (guint c = 0; c < src->classes->len; c++)
+    {
+      g_autofree char *name = g_strconcat (class_prefix ? class_prefix : "",
+                                           (const char *) g_ptr_array_index (src->classes, c),
+                                           NULL);
+      classes[c] = hs_dataset_add_class (ds, name);
+    }
+
+  for (gsize i = 0; i < src->n_images; i++)
+    {
+      guint32 group = g_array_index (src->groups, guint32, i);
+      guint32 mapped;
+
+      if (group == 0)
+        mapped = next_group++;  /* its own group: images without one stay apart */
+      else if ((mapped = GPOINTER_TO_UINT (g_hash_table_lookup (groups,
+                                                                GUINT_TO_POINTER (group)))) == 0)
+        {
+          mapped = next_group++;
+          g_hash_table_insert (groups, GUINT_TO_POINTER (group), GUINT_TO_POINTER (mapped));
+        }
+      hs_dataset_add_image (ds, hs_dataset_get_image (src, i),
+                            classes[g_array_index (src->labels, guint32, i)], mapped);
+    }
+}
+
 gsize
 hs_dataset_get_n_images (HsDataset *ds)
 {

@@ -69,6 +69,11 @@ const char  *hs_dataset_get_class_name (HsDataset *ds, guint class_index);
 void         hs_dataset_add_image (HsDataset *ds, const guint8 *rgb, guint class_index,
                                    guint32 group);
 gsize        hs_dataset_get_n_images (HsDataset *ds);
+/* Appends every image of src (same image size) as a training image: its
+ * classes are added as class_prefix + name (NULL: no prefix), its groups
+ * are renumbered so they stay apart from ds's, and an image without a group
+ * gets one of its own.  Splits are src's no more: call make_splits after. */
+void         hs_dataset_append (HsDataset *ds, HsDataset *src, const char *class_prefix);
 const guint8 *hs_dataset_get_image (HsDataset *ds, gsize index);
 guint        hs_dataset_get_label (HsDataset *ds, gsize index);
 guint32      hs_dataset_get_group (HsDataset *ds, gsize index);

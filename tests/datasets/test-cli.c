@@ -11,102 +11,13 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "hs-test-json.h"
+#include "hs-test-cli.h"
 
 #define IMAGES_PER_CLASS 12
 
-static const char *cli_path;
-static char *tmp_dir;
-static char *data_dir;
-static char *cache_dir;
 static char *pets_dir;   /* three classes, some broken files */
 static guint pets_files; /* every non-hidden file under pets_dir */
 static guint pets_broken;
-
-typedef struct {
-  int status;   /* exit status; 128 + signal when killed */
-  char *out;
-  char *err;
-} CliRun;
-
-static void
-cli_run_free (CliRun *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliRun, cli_run_free)
-
-static GSubprocess *
-spawn_cli (const char *const *args)
-{
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  GSubprocess *process;
-
-  g_subprocess_launcher_setenv (launcher, "HS_DATA_DIR", data_dir, TRUE);
-  g_subprocess_launcher_setenv (launcher, "HS_CACHE_DIR", cache_dir, TRUE);
-  /* Were HS_DATA_DIR ignored, the user's own folders must not be touched. */
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_dir, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", cache_dir, TRUE);
-  g_ptr_array_add (argv, (gpointer) cli_path);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  return process;
-}
-
-static CliRun *
-finish_cli (GSubprocess *process)
-{
-  CliRun *run = g_new0 (CliRun, 1);
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  if (g_subprocess_get_if_exited (process))
-    run->status = g_subprocess_get_exit_status (process);
-  else
-    run->status = 128 + g_subprocess_get_term_sig (process);
-  g_test_message ("exit %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
-  return run;
-}
-
-/* Runs hyperstar-cli with the NULL-terminated arguments. */
-static CliRun *
-cli (const char *first, ...) G_GNUC_NULL_TERMINATED;
-
-static CliRun *
-cli (const char *first, ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  va_list ap;
-
-  va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (args, (gpointer) a);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  process = spawn_cli ((const char *const *) args->pdata);
-  return finish_cli (process);
-}
-
-static HsJson *
-parse_output (CliRun *run)
-{
-  g_autoptr(GError) error = NULL;
-  HsJson *json = hs_json_parse (run->out, &error);
-
-  g_assert_no_error (error);
-  return json;
-}
 
 /* A picture that differs by class (hue) and by image (noise, size, format):
  * the importer has to scale and decode real files. */
@@ -148,7 +59,7 @@ make_pets_folder (void)
 {
   static const char *const classes[] = { "cat", "dog", "bird ünï" };
 
-  pets_dir = g_build_filename (tmp_dir, "pets", NULL);
+  pets_dir = g_build_filename (hs_test_cli_tmp_dir (), "pets", NULL);
   for (guint c = 0; c < G_N_ELEMENTS (classes); c++)
     {
       g_autofree char *dir = g_build_filename (pets_dir, classes[c], "nested", NULL);
@@ -188,7 +99,7 @@ static gboolean
 dataset_file_exists (const char *name)
 {
   g_autofree char *file = g_strconcat (name, ".hsds", NULL);
-  g_autofree char *path = g_build_filename (data_dir, "datasets", file, NULL);
+  g_autofree char *path = g_build_filename (hs_test_cli_data_dir (), "datasets", file, NULL);
 
   return g_file_test (path, G_FILE_TEST_EXISTS);
 }
@@ -198,7 +109,7 @@ dataset_file_exists (const char *name)
 static void
 assert_store_holds_only (const char *const *names)
 {
-  g_autofree char *dir_path = g_build_filename (data_dir, "datasets", NULL);
+  g_autofree char *dir_path = g_build_filename (hs_test_cli_data_dir (), "datasets", NULL);
   g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
   const char *entry;
   guint n = 0;
@@ -229,13 +140,13 @@ skipped_contains (HsJson *skipped, const char *needle)
 static void
 test_import_json (void)
 {
-  g_autoptr(CliRun) run = cli ("dataset", "import", pets_dir, "--name", "pets", "--json", NULL);
+  g_autoptr(HsCliRun) run = hs_test_cli ("dataset", "import", pets_dir, "--name", "pets", "--json", NULL);
   g_autoptr(HsJson) report = NULL;
   HsJson *classes, *skipped, *imported;
   gdouble sum = 0;
 
   g_assert_cmpint (run->status, ==, 0);
-  report = parse_output (run);
+  report = hs_test_cli_json (run);
   g_assert_cmpint (report->type, ==, HS_JSON_OBJECT);
   g_assert_cmpstr (hs_json_get (report, "name")->string, ==, "pets");
 
@@ -285,13 +196,13 @@ test_import_json (void)
 static void
 test_list (void)
 {
-  g_autoptr(CliRun) run = cli ("dataset", "list", "--json", NULL);
-  g_autoptr(CliRun) text = cli ("dataset", "list", NULL);
+  g_autoptr(HsCliRun) run = hs_test_cli ("dataset", "list", "--json", NULL);
+  g_autoptr(HsCliRun) text = hs_test_cli ("dataset", "list", NULL);
   g_autoptr(HsJson) list = NULL;
   HsJson *pets;
 
   g_assert_cmpint (run->status, ==, 0);
-  list = parse_output (run);
+  list = hs_test_cli_json (run);
   g_assert_cmpint (list->type, ==, HS_JSON_ARRAY);
   g_assert_cmpuint (hs_json_length (list), ==, 1);
   pets = hs_json_index (list, 0);
@@ -306,9 +217,9 @@ test_list (void)
 static void
 test_show (void)
 {
-  g_autofree char *sheet = g_build_filename (tmp_dir, "pets-sheet.png", NULL);
-  g_autoptr(CliRun) run = cli ("dataset", "show", "pets", "--json", "--sheet", sheet, NULL);
-  g_autoptr(CliRun) text = cli ("dataset", "show", "pets", NULL);
+  g_autofree char *sheet = g_build_filename (hs_test_cli_tmp_dir (), "pets-sheet.png", NULL);
+  g_autoptr(HsCliRun) run = hs_test_cli ("dataset", "show", "pets", "--json", "--sheet", sheet, NULL);
+  g_autoptr(HsCliRun) text = hs_test_cli ("dataset", "show", "pets", NULL);
   g_autoptr(HsJson) show = NULL;
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GError) error = NULL;
@@ -316,7 +227,7 @@ test_show (void)
   gdouble split_sum = 0;
 
   g_assert_cmpint (run->status, ==, 0);
-  show = parse_output (run);
+  show = hs_test_cli_json (run);
   g_assert_cmpstr (hs_json_get (show, "name")->string, ==, "pets");
   g_assert_cmpfloat (hs_json_get (show, "images")->number, ==, 3 * IMAGES_PER_CLASS);
   classes = hs_json_get (show, "classes");
@@ -346,7 +257,7 @@ test_show (void)
   g_assert_nonnull (strstr (text->out, "train"));
 
   {
-    g_autoptr(CliRun) missing = cli ("dataset", "show", "no-such-dataset", NULL);
+    g_autoptr(HsCliRun) missing = hs_test_cli ("dataset", "show", "no-such-dataset", NULL);
     g_assert_cmpint (missing->status, !=, 0);
     g_assert_nonnull (strstr (missing->err, "no-such-dataset"));
   }
@@ -356,12 +267,12 @@ static void
 test_import_existing (void)
 {
   g_autofree char *before = NULL, *after = NULL;
-  g_autofree char *path = g_build_filename (data_dir, "datasets", "pets.hsds", NULL);
+  g_autofree char *path = g_build_filename (hs_test_cli_data_dir (), "datasets", "pets.hsds", NULL);
   gsize before_len, after_len;
 
   g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
   {
-    g_autoptr(CliRun) run = cli ("dataset", "import", pets_dir, "--name", "pets", NULL);
+    g_autoptr(HsCliRun) run = hs_test_cli ("dataset", "import", pets_dir, "--name", "pets", NULL);
     g_assert_cmpint (run->status, !=, 0);
     g_assert_nonnull (strstr (run->err, "--replace"));
     g_assert_cmpstr (run->out, ==, "");
@@ -370,7 +281,7 @@ test_import_existing (void)
   g_assert_cmpmem (before, before_len, after, after_len);
 
   {
-    g_autoptr(CliRun) run = cli ("dataset", "import", pets_dir, "--name", "pets", "--replace",
+    g_autoptr(HsCliRun) run = hs_test_cli ("dataset", "import", pets_dir, "--name", "pets", "--replace",
                                  "--seed", "7", NULL);
     g_assert_cmpint (run->status, ==, 0);
     g_assert_nonnull (strstr (run->out, "pets"));
@@ -385,9 +296,9 @@ test_import_existing (void)
 static void
 test_import_failures (void)
 {
-  g_autofree char *one = g_build_filename (tmp_dir, "one-class", "only", NULL);
+  g_autofree char *one = g_build_filename (hs_test_cli_tmp_dir (), "one-class", "only", NULL);
   g_autofree char *img = g_build_filename (one, "a.png", NULL);
-  g_autofree char *empty = g_build_filename (tmp_dir, "empty-class", NULL);
+  g_autofree char *empty = g_build_filename (hs_test_cli_tmp_dir (), "empty-class", NULL);
   g_autofree char *empty_a = g_build_filename (empty, "apples", NULL);
   g_autofree char *empty_b = g_build_filename (empty, "bananas", NULL);
 
@@ -395,7 +306,7 @@ test_import_failures (void)
   write_image (img, 0, 0, "png");
   {
     g_autofree char *parent = g_path_get_dirname (one);
-    g_autoptr(CliRun) run = cli ("dataset", "import", parent, "--name", "single", "--json", NULL);
+    g_autoptr(HsCliRun) run = hs_test_cli ("dataset", "import", parent, "--name", "single", "--json", NULL);
     g_assert_cmpint (run->status, !=, 0);
     g_assert_cmpstr (run->err, !=, "");
   }
@@ -410,18 +321,18 @@ test_import_failures (void)
       write_image (path, 1, i, "png");
     }
   {
-    g_autoptr(CliRun) run = cli ("dataset", "import", empty, "--name", "fruit", NULL);
+    g_autoptr(HsCliRun) run = hs_test_cli ("dataset", "import", empty, "--name", "fruit", NULL);
     g_assert_cmpint (run->status, !=, 0);
     g_assert_nonnull (strstr (run->err, "bananas"));
   }
 
   {
-    g_autoptr(CliRun) run = cli ("dataset", "import", "/nonexistent/folder", "--name", "x", NULL);
+    g_autoptr(HsCliRun) run = hs_test_cli ("dataset", "import", "/nonexistent/folder", "--name", "x", NULL);
     g_assert_cmpint (run->status, !=, 0);
     g_assert_nonnull (strstr (run->err, "/nonexistent/folder"));
   }
   {
-    g_autoptr(CliRun) run = cli ("dataset", "import", pets_dir, "--name", "../escape", NULL);
+    g_autoptr(HsCliRun) run = hs_test_cli ("dataset", "import", pets_dir, "--name", "../escape", NULL);
     g_assert_cmpint (run->status, !=, 0);
   }
   assert_store_holds_only ((const char *const[]) { "pets", NULL });
@@ -456,10 +367,10 @@ write_big_png (const char *path, guint class_index)
 static void
 test_import_interrupted (void)
 {
-  g_autofree char *big = g_build_filename (tmp_dir, "big", NULL);
+  g_autofree char *big = g_build_filename (hs_test_cli_tmp_dir (), "big", NULL);
   const char *args[] = { "dataset", "import", big, "--name", "big", NULL };
   g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(CliRun) run = NULL;
+  g_autoptr(HsCliRun) run = NULL;
 
   for (guint c = 0; c < 2; c++)
     {
@@ -476,15 +387,15 @@ test_import_interrupted (void)
           g_assert_cmpint (link (first, path), ==, 0);
         }
     }
-  process = spawn_cli (args);
+  process = hs_test_cli_spawn (args);
   g_usleep (300 * G_TIME_SPAN_MILLISECOND);
   g_subprocess_send_signal (process, SIGINT);
-  run = finish_cli (process);
+  run = hs_test_cli_finish (process);
   if (run->status == 0)
     {
       g_test_message ("the import finished before the interrupt");
       g_assert_true (dataset_file_exists ("big"));
-      g_autoptr(CliRun) del = cli ("dataset", "delete", "big", NULL);
+      g_autoptr(HsCliRun) del = hs_test_cli ("dataset", "delete", "big", NULL);
       g_assert_cmpint (del->status, ==, 0);
     }
   else
@@ -499,12 +410,12 @@ test_import_interrupted (void)
 static void
 test_tasks_list (void)
 {
-  g_autoptr(CliRun) run = cli ("tasks", "list", "--json", NULL);
-  g_autoptr(CliRun) text = cli ("tasks", "list", NULL);
+  g_autoptr(HsCliRun) run = hs_test_cli ("tasks", "list", "--json", NULL);
+  g_autoptr(HsCliRun) text = hs_test_cli ("tasks", "list", NULL);
   g_autoptr(HsJson) list = NULL;
 
   g_assert_cmpint (run->status, ==, 0);
-  list = parse_output (run);
+  list = hs_test_cli_json (run);
   g_assert_cmpint (list->type, ==, HS_JSON_ARRAY);
   g_assert_cmpuint (hs_json_length (list), >, 0);
   for (guint i = 0; i < hs_json_length (list); i++)
@@ -529,12 +440,12 @@ test_tasks_list (void)
   g_assert_nonnull (strstr (text->out, hs_json_get (hs_json_index (list, 0), "name")->string));
 
   {
-    g_autoptr(CliRun) unknown = cli ("tasks", "build", "no-such-task", NULL);
+    g_autoptr(HsCliRun) unknown = hs_test_cli ("tasks", "build", "no-such-task", NULL);
     g_assert_cmpint (unknown->status, ==, 2);
     g_assert_nonnull (strstr (unknown->err, "no-such-task"));
   }
   {
-    g_autoptr(CliRun) unknown = cli ("tasks", "show", "no-such-task", NULL);
+    g_autoptr(HsCliRun) unknown = hs_test_cli ("tasks", "show", "no-such-task", NULL);
     g_assert_cmpint (unknown->status, !=, 0);
   }
 }
@@ -542,28 +453,28 @@ test_tasks_list (void)
 static void
 test_delete (void)
 {
-  g_autoptr(CliRun) run = cli ("dataset", "delete", "pets", NULL);
-  g_autoptr(CliRun) again = NULL;
-  g_autoptr(CliRun) list = NULL;
+  g_autoptr(HsCliRun) run = hs_test_cli ("dataset", "delete", "pets", NULL);
+  g_autoptr(HsCliRun) again = NULL;
+  g_autoptr(HsCliRun) list = NULL;
   g_autoptr(HsJson) json = NULL;
 
   g_assert_cmpint (run->status, ==, 0);
   g_assert_false (dataset_file_exists ("pets"));
-  again = cli ("dataset", "delete", "pets", NULL);
+  again = hs_test_cli ("dataset", "delete", "pets", NULL);
   g_assert_cmpint (again->status, !=, 0);
   g_assert_nonnull (strstr (again->err, "pets"));
-  list = cli ("dataset", "list", "--json", NULL);
-  json = parse_output (list);
+  list = hs_test_cli ("dataset", "list", "--json", NULL);
+  json = hs_test_cli_json (list);
   g_assert_cmpuint (hs_json_length (json), ==, 0);
 }
 
 static void
 test_usage (void)
 {
-  g_autoptr(CliRun) none = cli ("dataset", NULL);
-  g_autoptr(CliRun) bad = cli ("dataset", "frobnicate", NULL);
-  g_autoptr(CliRun) help = cli ("tasks", "--help", NULL);
-  g_autoptr(CliRun) no_args = cli ("dataset", "import", NULL);
+  g_autoptr(HsCliRun) none = hs_test_cli ("dataset", NULL);
+  g_autoptr(HsCliRun) bad = hs_test_cli ("dataset", "frobnicate", NULL);
+  g_autoptr(HsCliRun) help = hs_test_cli ("tasks", "--help", NULL);
+  g_autoptr(HsCliRun) no_args = hs_test_cli ("dataset", "import", NULL);
 
   g_assert_cmpint (none->status, ==, 2);
   g_assert_cmpint (bad->status, ==, 2);
@@ -572,41 +483,17 @@ test_usage (void)
   g_assert_cmpint (no_args->status, ==, 2);
 }
 
-static gboolean
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *entry;
-
-  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, entry, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  return g_rmdir (path) == 0;
-}
-
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  cli_path = g_getenv ("HS_CLI");
-  if (cli_path == NULL || !g_file_test (cli_path, G_FILE_TEST_IS_EXECUTABLE))
+  if (!hs_test_cli_init ())
     {
       g_test_skip ("HS_CLI does not name the built hyperstar-cli");
       return g_test_run ();
     }
-
-  tmp_dir = g_dir_make_tmp ("hs-test-cli-XXXXXX", &error);
-  g_assert_no_error (error);
-  data_dir = g_build_filename (tmp_dir, "data", NULL);
-  cache_dir = g_build_filename (tmp_dir, "cache", NULL);
   make_pets_folder ();
 
   /* In order: later tests use the dataset the first one imports. */
@@ -620,8 +507,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/dataset/delete", test_delete);
   g_test_add_func ("/cli/tasks/list", test_tasks_list);
   status = g_test_run ();
-
-  if (g_getenv ("HS_TEST_KEEP") == NULL)
-    remove_tree (tmp_dir);
+  hs_test_cli_cleanup ();
   return status;
 }

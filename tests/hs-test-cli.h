@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Running the built hyperstar-cli ($HS_CLI) as a user would, in a
+ * subprocess whose data and cache folders lie in a temporary directory.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hs-test-json.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  int status;   /* exit status; 128 + signal when killed */
+  char *out;
+  char *err;
+} HsCliRun;
+
+void hs_cli_run_free (HsCliRun *run);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsCliRun, hs_cli_run_free)
+
+/* Reads $HS_CLI and makes the temporary directory with data/ and cache/
+ * folders (HS_DATA_DIR, HS_CACHE_DIR and the XDG ones of every run).  FALSE
+ * (the caller skips) when HS_CLI does not name an executable. */
+gboolean     hs_test_cli_init (void);
+const char  *hs_test_cli_tmp_dir (void);
+const char  *hs_test_cli_data_dir (void);
+const char  *hs_test_cli_cache_dir (void);
+/* An extra environment variable for every later run (NULL unsets it). */
+void         hs_test_cli_setenv (const char *name, const char *value);
+/* Removes the temporary directory unless HS_TEST_KEEP is set. */
+void         hs_test_cli_cleanup (void);
+
+/* hyperstar-cli with the NULL-terminated arguments, stdout and stderr piped. */
+GSubprocess *hs_test_cli_spawn (const char *const *args);
+/* Waits for it, logging what it printed. */
+HsCliRun    *hs_test_cli_finish (GSubprocess *process);
+HsCliRun    *hs_test_cli (const char *first, ...) G_GNUC_NULL_TERMINATED;
+/* Its stdout as one JSON value (asserting it is one). */
+HsJson      *hs_test_cli_json (HsCliRun *run);
+
+G_END_DECLS
