@@ -21,6 +21,7 @@ static const struct {
   { "dataset", hs_cli_dataset, "Your own datasets (dataset import|list|show|delete)" },
   { "pretrain", hs_cli_pretrain, "Train the backbone on the pretraining corpus (pretrain --out FILE)" },
   { "train", hs_cli_train, "Fine-tune the backbone on a task or dataset with one configuration" },
+  { "meta", hs_cli_meta, "The meta-dataset: every task × configuration (meta build|report)" },
 };
 
 static void

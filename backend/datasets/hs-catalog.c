@@ -48,6 +48,18 @@ hs_catalog_dir (void)
 }
 
 char *
+hs_spaces_dir (void)
+{
+  return data_dir ("HS_SPACES_DIR", HS_SOURCE_SPACES_DIR, HS_INSTALLED_SPACES_DIR);
+}
+
+char *
+hs_meta_dir (void)
+{
+  return data_dir ("HS_META_DIR", HS_SOURCE_META_DIR, HS_INSTALLED_META_DIR);
+}
+
+char *
 hs_pretrain_dir (void)
 {
   return data_dir ("HS_PRETRAIN_DIR", HS_SOURCE_PRETRAIN_DIR, HS_INSTALLED_PRETRAIN_DIR);

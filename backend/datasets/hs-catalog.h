@@ -31,6 +31,10 @@ char         *hs_catalog_dir (void);
 /* The pretraining corpus's recipes (same format, never part of the
  * catalog): $HS_PRETRAIN_DIR, else data/pretrain, else the installed one. */
 char         *hs_pretrain_dir (void);
+/* Search spaces and grids (data/spaces, $HS_SPACES_DIR), and meta-datasets
+ * (data/meta, $HS_META_DIR), found the same way. */
+char         *hs_spaces_dir (void);
+char         *hs_meta_dir (void);
 /* Every recipe in dir (NULL: hs_catalog_dir()), sorted by name.  A recipe
  * that does not parse is an error naming the file and key. */
 GPtrArray    *hs_catalog_load (const char *dir, GError **error);

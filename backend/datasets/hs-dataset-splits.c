@@ -441,3 +441,61 @@ hs_dataset_make_splits (HsDataset *ds, guint64 seed, gdouble val_fraction,
     ds->split_seed = seed;
   return ok;
 }
+
+HsDataset *
+hs_dataset_subsample (HsDataset *ds, const guint max_per_class[HS_N_SPLITS], guint64 seed)
+{
+  HsDataset *sub;
+  g_autofree guint32 *order = NULL;
+  g_autofree guint *taken = NULL;
+  guint64 state = seed ^ hash_name (ds->name);
+  gsize n = ds->n_images;
+
+  g_return_val_if_fail (!ds->header_only, NULL);
+
+  sub = hs_dataset_new (ds->name, ds->size);
+  for (guint c = 0; c < ds->classes->len; c++)
+    hs_dataset_add_class (sub, g_ptr_array_index (ds->classes, c));
+  {
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init (&iter, ds->meta);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      hs_dataset_set_meta (sub, key, value);
+  }
+
+  /* A seeded random order, walked once: each class and split keeps the
+   * first max_per_class of its images in that order, in file order. */
+  order = g_new (guint32, n);
+  for (gsize i = 0; i < n; i++)
+    order[i] = (guint32) i;
+  shuffle (order, n, &state);
+  {
+    g_autofree gboolean *keep = g_new0 (gboolean, n);
+    taken = g_new0 (guint, (gsize) ds->classes->len * HS_N_SPLITS);
+    for (gsize k = 0; k < n; k++)
+      {
+        guint32 i = order[k];
+        guint8 split = g_array_index (ds->splits, guint8, i);
+        guint *count = &taken[(gsize) g_array_index (ds->labels, guint32, i) * HS_N_SPLITS + split];
+
+        if (*count < max_per_class[split])
+          {
+            (*count)++;
+            keep[i] = TRUE;
+          }
+      }
+    for (gsize i = 0; i < n; i++)
+      if (keep[i])
+        {
+          hs_dataset_add_image (sub, hs_dataset_get_image (ds, i),
+                                g_array_index (ds->labels, guint32, i),
+                                g_array_index (ds->groups, guint32, i));
+          g_array_index (sub->splits, guint8, sub->n_images - 1) =
+            g_array_index (ds->splits, guint8, i);
+        }
+  }
+  recount (sub);
+  sub->split_seed = ds->split_seed;
+  return sub;
+}

@@ -89,6 +89,11 @@ gsize        hs_dataset_count (HsDataset *ds, guint class_index, HsSplit split);
 gboolean     hs_dataset_make_splits (HsDataset *ds, guint64 seed, gdouble val_fraction,
                                      gdouble test_fraction, GError **error);
 guint64      hs_dataset_get_split_seed (HsDataset *ds);
+/* A copy with at most max_per_class[split] images of each class in each
+ * split, a seeded random sample (same seed, same sample); splits, groups,
+ * classes and metadata are kept.  For smaller versions of a task. */
+HsDataset   *hs_dataset_subsample (HsDataset *ds, const guint max_per_class[HS_N_SPLITS],
+                                   guint64 seed);
 
 gboolean     hs_dataset_save (HsDataset *ds, const char *path, GError **error);
 HsDataset   *hs_dataset_load (const char *path, GError **error);
