@@ -29,7 +29,8 @@
  * after another, and a rung's promotions wait for all of its results, so
  * the sequence of trials is a function of the options, the seed and the
  * reported values alone: hs_scheduler_restore() rebuilds a scheduler from
- * stored trials after a restart.
+ * stored trials after a restart.  A scheduler is not locked: call it from
+ * one thread (a daemon's main context), workers report back through it.
  *
  * Promotion ranks a rung by validation accuracy at the rung's budget, best
  * first; equal accuracies keep the order of the rung (the order the
