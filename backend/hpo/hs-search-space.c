@@ -78,6 +78,44 @@ node_is_string (JsonNode *node)
          json_node_get_value_type (node) == G_TYPE_STRING;
 }
 
+static void
+grid_init (HsSearchSpace *space)
+{
+  space->grid = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_search_config_free);
+  space->grid_index = g_hash_table_new (g_str_hash, g_str_equal);
+}
+
+static gboolean
+grid_add (HsSearchSpace *space, const char *id, JsonNode *config, GError **error)
+{
+  g_autoptr(GString) json = g_string_new (NULL);
+  HsSearchConfig *entry;
+
+  if (*id == '\0')
+    {
+      g_set_error (error, HS_HPO_ERROR, HS_HPO_ERROR_INVALID,
+                   "search space: “grid” has a configuration with an empty id");
+      return FALSE;
+    }
+  if (g_hash_table_contains (space->grid_index, id))
+    {
+      g_set_error (error, HS_HPO_ERROR, HS_HPO_ERROR_INVALID,
+                   "search space: grid configuration “%s” appears twice", id);
+      return FALSE;
+    }
+  if (config == NULL || !JSON_NODE_HOLDS_OBJECT (config))
+    {
+      g_set_error (error, HS_HPO_ERROR, HS_HPO_ERROR_INVALID,
+                   "search space: grid configuration “%s” must be an object", id);
+      return FALSE;
+    }
+  hs_hpo_append_node (json, config);
+  entry = hs_search_config_new (id, json->str);
+  g_ptr_array_add (space->grid, entry);
+  g_hash_table_insert (space->grid_index, entry->id, GUINT_TO_POINTER (space->grid->len));
+  return TRUE;
+}
+
 static gboolean
 parse_grid (HsSearchSpace *space, JsonNode *node, GError **error)
 {
@@ -99,33 +137,48 @@ parse_grid (HsSearchSpace *space, JsonNode *node, GError **error)
                    "search space: “grid” has no configurations");
       return FALSE;
     }
-  space->grid = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_search_config_free);
-  space->grid_index = g_hash_table_new (g_str_hash, g_str_equal);
+  grid_init (space);
   for (GList *l = members; l != NULL; l = l->next)
-    {
-      const char *id = l->data;
-      JsonNode *config = json_object_get_member (object, id);
-      g_autoptr(GString) json = g_string_new (NULL);
-      HsSearchConfig *entry;
-
-      if (*id == '\0')
-        {
-          g_set_error (error, HS_HPO_ERROR, HS_HPO_ERROR_INVALID,
-                       "search space: “grid” has a configuration with an empty id");
-          return FALSE;
-        }
-      if (!JSON_NODE_HOLDS_OBJECT (config))
-        {
-          g_set_error (error, HS_HPO_ERROR, HS_HPO_ERROR_INVALID,
-                       "search space: grid configuration “%s” must be an object", id);
-          return FALSE;
-        }
-      hs_hpo_append_node (json, config);
-      entry = hs_search_config_new (id, json->str);
-      g_ptr_array_add (space->grid, entry);
-      g_hash_table_insert (space->grid_index, entry->id, GUINT_TO_POINTER (space->grid->len));
-    }
+    if (!grid_add (space, l->data, json_object_get_member (object, l->data), error))
+      return FALSE;
   return TRUE;
+}
+
+HsSearchSpace *
+hs_search_space_new_grid (guint n_configs, const char *const *ids, const char *const *jsons,
+                          GError **error)
+{
+  g_autoptr(HsSearchSpace) space = NULL;
+
+  g_return_val_if_fail (ids != NULL || n_configs == 0, NULL);
+  g_return_val_if_fail (jsons != NULL || n_configs == 0, NULL);
+
+  if (n_configs == 0)
+    {
+      g_set_error (error, HS_HPO_ERROR, HS_HPO_ERROR_INVALID,
+                   "search space: “grid” has no configurations");
+      return NULL;
+    }
+  space = g_new0 (HsSearchSpace, 1);
+  g_atomic_ref_count_init (&space->ref_count);
+  grid_init (space);
+  for (guint i = 0; i < n_configs; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) parse_error = NULL;
+
+      g_return_val_if_fail (ids[i] != NULL && jsons[i] != NULL, NULL);
+      if (!json_parser_load_from_data (parser, jsons[i], -1, &parse_error))
+        {
+          g_set_error (error, HS_HPO_ERROR, HS_HPO_ERROR_INVALID,
+                       "search space: grid configuration “%s” is not valid JSON: %s", ids[i],
+                       parse_error->message);
+          return NULL;
+        }
+      if (!grid_add (space, ids[i], json_parser_get_root (parser), error))
+        return NULL;
+    }
+  return g_steal_pointer (&space);
 }
 
 static const char *const dimension_keys[] = { "name", "type", "min", "max", "log", "choices", NULL };

@@ -48,6 +48,12 @@ typedef struct {
 HsSearchSpace *hs_search_space_new_from_json (const char *json, GError **error);
 /* Errors name the file. */
 HsSearchSpace *hs_search_space_new_from_file (const char *path, GError **error);
+/* A grid from configurations held elsewhere (a meta-dataset's grid.json,
+ * a ranking): ids[i] names the JSON object text jsons[i]; the order is
+ * kept.  Empty or repeated ids and texts that are not JSON objects are
+ * HS_HPO_ERROR_INVALID errors naming the id. */
+HsSearchSpace *hs_search_space_new_grid (guint n_configs, const char *const *ids,
+                                         const char *const *jsons, GError **error);
 HsSearchSpace *hs_search_space_ref (HsSearchSpace *space);
 void           hs_search_space_unref (HsSearchSpace *space);
 

@@ -82,6 +82,45 @@ test_dimensions (void)
   g_assert_cmpint (hs_search_space_find_config (space, "s1"), ==, -1);
 }
 
+static void
+test_grid_from_arrays (void)
+{
+  static const char *const ids[] = { "b", "a", "c" };
+  static const char *const jsons[] = { "{\"lr\":0.10}", "{ \"lr\" : 1e-3, \"o\": \"adam\" }", "{}" };
+  static const char *const twice[] = { "a", "b", "a" };
+  static const char *const not_object[] = { "{}", "[1]", "{}" };
+  static const char *const not_json[] = { "{}", "{}", "{" };
+  static const char *const empty[] = { "a", "", "c" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsSearchSpace) space = hs_search_space_new_grid (3, ids, jsons, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (hs_search_space_is_grid (space));
+  g_assert_cmpuint (hs_search_space_get_n_configs (space), ==, 3);
+  g_assert_cmpstr (hs_search_space_get_config (space, 0)->id, ==, "b");
+  g_assert_cmpstr (hs_search_space_get_config (space, 0)->json, ==, "{\"lr\": 0.1}");
+  g_assert_cmpstr (hs_search_space_get_config (space, 1)->json, ==, "{\"lr\": 0.001, \"o\": \"adam\"}");
+  g_assert_cmpint (hs_search_space_find_config (space, "c"), ==, 2);
+
+  g_assert_null (hs_search_space_new_grid (3, twice, jsons, &error));
+  g_assert_error (error, HS_HPO_ERROR, HS_HPO_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“a” appears twice"));
+  g_clear_error (&error);
+  g_assert_null (hs_search_space_new_grid (3, ids, not_object, &error));
+  g_assert_error (error, HS_HPO_ERROR, HS_HPO_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“a”"));
+  g_clear_error (&error);
+  g_assert_null (hs_search_space_new_grid (3, ids, not_json, &error));
+  g_assert_error (error, HS_HPO_ERROR, HS_HPO_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“c”"));
+  g_clear_error (&error);
+  g_assert_null (hs_search_space_new_grid (3, empty, jsons, &error));
+  g_assert_error (error, HS_HPO_ERROR, HS_HPO_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (hs_search_space_new_grid (0, NULL, NULL, &error));
+  g_assert_error (error, HS_HPO_ERROR, HS_HPO_ERROR_INVALID);
+}
+
 typedef struct {
   const char *json;
   gint code;
@@ -400,6 +439,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/search-space/grid", test_grid);
+  g_test_add_func ("/search-space/grid-from-arrays", test_grid_from_arrays);
   g_test_add_func ("/search-space/dimensions", test_dimensions);
   g_test_add_func ("/search-space/errors", test_errors);
   g_test_add_func ("/search-space/file", test_file);
