@@ -15,6 +15,7 @@ int hs_cli_pretrain (int argc, char **argv);
 int hs_cli_train (int argc, char **argv);
 int hs_cli_meta (int argc, char **argv);
 int hs_cli_meta_build (int argc, char **argv);
+int hs_cli_meta_report (int argc, char **argv);
 
 /* Exit statuses shared by the commands: 2 is a usage error, 130 what a
  * shell reports for a command stopped by Ctrl-C. */

@@ -671,7 +671,8 @@ hs_meta_report_to_text (HsMetaReport *report)
 
   /* Per task. */
   g_string_append_printf (out, "\nFinal val_acc (%%) over each task's finished configurations:\n"
-                          "%-*s  %-*s  %5s  ", name_width, "task", id_width, "best", "val");
+                          "%-*s  %4s  %-*s  %5s  ", name_width, "task", "done", id_width, "best",
+                          "val");
   append_padded (out, "min–max", 11, FALSE);
   g_string_append_printf (out, "  %4s  top %u\n", "std", report->k);
   for (guint i = 0; i < n_tasks; i++)
@@ -681,8 +682,8 @@ hs_meta_report_to_text (HsMetaReport *report)
       g_autofree char *hi = percent (s->max), *std = percent (s->std);
       g_autofree char *spread = g_strdup_printf ("%s–%s", lo, hi);
 
-      g_string_append_printf (out, "%-*s  %-*s  %5s  ", name_width,
-                              hs_meta_data_task_name (md, s->task), id_width,
+      g_string_append_printf (out, "%-*s  %4u  %-*s  %5s  ", name_width,
+                              hs_meta_data_task_name (md, s->task), s->n_finished, id_width,
                               hs_meta_data_config_id (md, s->best), best);
       append_padded (out, spread, 11, FALSE);
       g_string_append_printf (out, "  %4s ", std);

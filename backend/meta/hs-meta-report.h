@@ -127,9 +127,10 @@ guint                  hs_meta_report_most_similar (HsMetaReport *report, guint 
  * diagonal; undefined values are null.  Numbers print in their shortest
  * exact form. */
 char                  *hs_meta_report_to_json (HsMetaReport *report);
-/* For people: a line per task (best, spread, top-k), then the summary;
- * the AP@k matrix in full only for a few tasks, otherwise its mean and
- * each task's 3 most similar tasks. */
+/* For people: a line per task (finished configurations, best, spread,
+ * top-k), then the summary: distinct bests, top-k counts, Spearman, the
+ * AP@k matrix's mean (the matrix itself for up to 6 tasks) and each task's
+ * 3 most similar tasks. */
 char                  *hs_meta_report_to_text (HsMetaReport *report);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsMetaReport, hs_meta_report_free)

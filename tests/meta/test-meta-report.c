@@ -375,8 +375,8 @@ test_renderings (void)
   g_assert_nonnull (strstr (text, "Distinct best configurations: 2"));
   g_assert_nonnull (strstr (text, "0.074"));       /* mean ρ, -0.074 */
   g_assert_nonnull (strstr (text, "0.292"));       /* mean r, 7/24 */
-  /* task-a's line: best c0 at 90.0 %, spread 60.0–90.0, top 2 c0 c1. */
-  g_assert_true (g_regex_match_simple ("^task-a +c0 +90\\.0 +60\\.0–90\\.0 +11\\.2 +c0 c1$",
+  /* task-a's line: 4 finished, best c0 at 90.0 %, spread 60.0–90.0, top 2 c0 c1. */
+  g_assert_true (g_regex_match_simple ("^task-a +4 +c0 +90\\.0 +60\\.0–90\\.0 +11\\.2 +c0 c1$",
                                        text, G_REGEX_MULTILINE, 0));
 }
 
