@@ -380,13 +380,6 @@ check_or_start (MetaBuild *b, const char *weights_sha, GError **error)
                    g_strerror (saved));
       return FALSE;
     }
-  if (g_file_get_contents (grid_path, &old, NULL, NULL) && !g_str_equal (old, grid))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-                   "%s holds a meta-dataset of other configurations (grid.json differs); "
-                   "give another --out or remove it", b->out);
-      return FALSE;
-    }
   if (g_file_test (manifest_path, G_FILE_TEST_EXISTS))
     {
       g_autoptr(JsonParser) parser = json_parser_new ();
@@ -432,6 +425,14 @@ check_or_start (MetaBuild *b, const char *weights_sha, GError **error)
             return FALSE;
           }
       }
+    }
+  /* After the manifest: its message names what differs more precisely. */
+  if (g_file_get_contents (grid_path, &old, NULL, NULL) && !g_str_equal (old, grid))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   "%s holds a meta-dataset of other configurations (grid.json differs); "
+                   "give another --out or remove it", b->out);
+      return FALSE;
     }
   return g_file_set_contents_full (grid_path, grid, -1,
                                    G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,

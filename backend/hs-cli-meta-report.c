@@ -21,48 +21,6 @@
 /* Far beyond any grid's size; a bigger --top is a typing slip. */
 #define MAX_TOP 100000
 
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-/* The first folder under root (in name order) holding a grid.json: a
- * meta-dataset, finished or not.  NULL, having printed why, when there is
- * none. */
-static char *
-default_dir (void)
-{
-  g_autofree char *root = hs_meta_dir ();
-  g_autoptr(GDir) dir = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
-  const char *name;
-
-  if ((dir = g_dir_open (root, 0, &error)) == NULL)
-    {
-      g_printerr ("meta report: %s; give the meta-dataset's folder\n", error->message);
-      return NULL;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *grid = g_build_filename (root, name, "grid.json", NULL);
-
-      if (name[0] != '.' && g_file_test (grid, G_FILE_TEST_IS_REGULAR))
-        g_ptr_array_add (names, g_strdup (name));
-    }
-  if (names->len == 0)
-    {
-      g_autofree char *shown = g_filename_display_name (root);
-
-      g_printerr ("meta report: no meta-dataset in %s (hyperstar-cli meta build makes one); "
-                  "give the meta-dataset's folder\n", shown);
-      return NULL;
-    }
-  g_ptr_array_sort (names, compare_names);
-  return g_build_filename (root, g_ptr_array_index (names, 0), NULL);
-}
-
 int
 hs_cli_meta_report (int argc, char **argv)
 {
@@ -101,7 +59,7 @@ hs_cli_meta_report (int argc, char **argv)
 
   if (argc == 2)
     dir = g_strdup (argv[1]);
-  else if ((dir = default_dir ()) == NULL)
+  else if ((dir = hs_cli_meta_default_dir ("meta report")) == NULL)
     return 1;
 
   if ((md = hs_meta_data_load (dir, &error)) == NULL)

@@ -15,6 +15,10 @@ int hs_cli_pretrain (int argc, char **argv);
 int hs_cli_train (int argc, char **argv);
 int hs_cli_meta (int argc, char **argv);
 int hs_cli_meta_build (int argc, char **argv);
+int hs_cli_meta_search (int argc, char **argv);
+/* The first meta-dataset under hs_meta_dir() (name order), or NULL having
+ * printed "COMMAND: why". */
+char *hs_cli_meta_default_dir (const char *command);
 int hs_cli_meta_report (int argc, char **argv);
 
 /* Exit statuses shared by the commands: 2 is a usage error, 130 what a

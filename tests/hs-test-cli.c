@@ -137,3 +137,27 @@ hs_test_cli_json (HsCliRun *run)
   g_assert_no_error (error);
   return json;
 }
+
+gboolean
+hs_test_cli_have_hershey (void)
+{
+  return g_file_test ("/usr/share/hershey-fonts/futural.jhf", G_FILE_TEST_IS_REGULAR);
+}
+
+void
+hs_test_cli_write_hershey_recipe (const char *dir, const char *name, const char *classes)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%s.task", dir, name);
+  g_autofree char *text =
+    g_strdup_printf ("[Task]\nfamily=%s\ndescription=%s\npackages=hershey-fonts-data\n"
+                     "licence=Hershey font licence\nbuilder=hershey\nmin-per-class=10\n\n"
+                     "[Source]\nroot=/usr/share/hershey-fonts\n"
+                     "fonts=futural;futuram;rowmand;rowmans;rowmant;timesr;timesi;timesib;"
+                     "timesrb;scripts;scriptc;cursive;gothiceng;gothicger;gothicita;gothgbt;"
+                     "gothgrt;gothitt\nclasses=%s\n", name, name, classes);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+}

@@ -40,4 +40,12 @@ HsCliRun    *hs_test_cli (const char *first, ...) G_GNUC_NULL_TERMINATED;
 /* Its stdout as one JSON value (asserting it is one). */
 HsJson      *hs_test_cli_json (HsCliRun *run);
 
+/* A small real task: the given classes (";"-separated characters) stroked
+ * from the 18 Hershey fonts of hershey-fonts-data, written as
+ * dir/NAME.task.  hs_test_cli_have_hershey() says whether the package is
+ * there (build-aux/setup installs it). */
+gboolean     hs_test_cli_have_hershey (void);
+void         hs_test_cli_write_hershey_recipe (const char *dir, const char *name,
+                                               const char *classes);
+
 G_END_DECLS

@@ -12,25 +12,6 @@
 static char *corpus_dir;    /* recipes: the pretraining corpus and the catalog */
 static char *weights_dir;   /* HS_WEIGHTS_DIR */
 
-static const char *const fonts =
-  "fonts=futural;futuram;rowmand;rowmans;rowmant;timesr;timesi;timesib;timesrb;scripts;"
-  "scriptc;cursive;gothiceng;gothicger;gothicita;gothgbt;gothgrt;gothitt\n";
-
-static void
-write_recipe (const char *name, const char *family, const char *classes)
-{
-  g_autofree char *path = g_strdup_printf ("%s/%s.task", corpus_dir, name);
-  g_autofree char *text =
-    g_strdup_printf ("[Task]\nfamily=%s\ndescription=%s\npackages=hershey-fonts-data\n"
-                     "licence=Hershey font licence\nbuilder=hershey\nmin-per-class=10\n\n"
-                     "[Source]\nroot=/usr/share/hershey-fonts\n%sclasses=%s\n",
-                     family, name, fonts, classes);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-}
-
 static char *
 tmp_path (const char *name)
 {
@@ -210,7 +191,7 @@ main (int argc, char **argv)
       g_test_skip ("HS_CLI does not name the built hyperstar-cli");
       return g_test_run ();
     }
-  if (!g_file_test ("/usr/share/hershey-fonts/futural.jhf", G_FILE_TEST_IS_REGULAR))
+  if (!hs_test_cli_have_hershey ())
     {
       g_test_skip ("hershey-fonts-data is not installed (build-aux/setup installs it)");
       return g_test_run ();
@@ -219,8 +200,9 @@ main (int argc, char **argv)
   weights_dir = tmp_path ("weights");
   g_assert_cmpint (g_mkdir_with_parents (corpus_dir, 0755), ==, 0);
   g_assert_cmpint (g_mkdir_with_parents (weights_dir, 0755), ==, 0);
-  write_recipe ("digits", "digits", "0;1;2;3;4;5;6;7;8;9");
-  write_recipe ("letters", "letters", "A;B;C;D;E;F;G;H;I;J;K;L;M;N;O;P;Q;R;S;T;U;V;W;X;Y;Z");
+  hs_test_cli_write_hershey_recipe (corpus_dir, "digits", "0;1;2;3;4;5;6;7;8;9");
+  hs_test_cli_write_hershey_recipe (corpus_dir, "letters",
+                                    "A;B;C;D;E;F;G;H;I;J;K;L;M;N;O;P;Q;R;S;T;U;V;W;X;Y;Z");
   hs_test_cli_setenv ("HS_PRETRAIN_DIR", corpus_dir);
   hs_test_cli_setenv ("HS_TASKS_DIR", corpus_dir);
   hs_test_cli_setenv ("HS_WEIGHTS_DIR", weights_dir);
