@@ -289,6 +289,25 @@ hs_dataset_get_split (HsDataset *ds, gsize index)
   return g_array_index (ds->splits, guint8, index);
 }
 
+void
+hs_dataset_set_split (HsDataset *ds, gsize index, HsSplit split)
+{
+  guint8 *current;
+  guint64 *counts;
+
+  g_return_if_fail (index < hs_dataset_get_n_images (ds));
+  g_return_if_fail (split < HS_N_SPLITS);
+
+  /* Move the image between its class's counters rather than recounting:
+   * listings read the counts, and a whole pass per image would make
+   * splitting a large dataset by hand quadratic. */
+  current = &g_array_index (ds->splits, guint8, index);
+  counts = hs_dataset_counts_of (ds, g_array_index (ds->labels, guint32, index));
+  counts[*current]--;
+  counts[split]++;
+  *current = split;
+}
+
 gsize
 hs_dataset_count (HsDataset *ds, guint class_index, HsSplit split)
 {

@@ -78,6 +78,11 @@ const guint8 *hs_dataset_get_image (HsDataset *ds, gsize index);
 guint        hs_dataset_get_label (HsDataset *ds, gsize index);
 guint32      hs_dataset_get_group (HsDataset *ds, gsize index);
 HsSplit      hs_dataset_get_split (HsDataset *ds, gsize index);
+/* Puts one image in a split by hand, for datasets whose split is given
+ * rather than drawn (an official train/test division, a benchmark's fixed
+ * held-out set); the per-class counts follow.  make_splits redraws every
+ * image's split, so call this after it, not before. */
+void         hs_dataset_set_split (HsDataset *ds, gsize index, HsSplit split);
 /* Images of a class (G_MAXUINT: all classes) in a split (HS_N_SPLITS: all). */
 gsize        hs_dataset_count (HsDataset *ds, guint class_index, HsSplit split);
 
