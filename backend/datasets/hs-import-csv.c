@@ -16,75 +16,9 @@
 
 #include <string.h>
 
+#include "hs-csv.h"
 #include "hs-dataset-store.h"
 #include "hs-import-private.h"
-
-typedef struct
-{
-  const char *p;
-  const char *end;
-  guint line;
-} Parser;
-
-/* The next record's fields (NULL at the end of the text); `line` is where
- * the record starts. */
-static GPtrArray *
-next_record (Parser *ps, guint *line)
-{
-  GPtrArray *fields;
-  GString *field;
-  gboolean quoted = FALSE, was_quoted = FALSE;
-
-  if (ps->p >= ps->end)
-    return NULL;
-  *line = ps->line;
-  fields = g_ptr_array_new_with_free_func (g_free);
-  field = g_string_new (NULL);
-
-  while (ps->p < ps->end)
-    {
-      char c = *ps->p++;
-
-      if (quoted)
-        {
-          if (c == '"' && ps->p < ps->end && *ps->p == '"')
-            {
-              g_string_append_c (field, '"');
-              ps->p++;
-            }
-          else if (c == '"')
-            quoted = FALSE;
-          else
-            {
-              if (c == '\n')
-                ps->line++;
-              g_string_append_c (field, c);
-            }
-        }
-      else if (c == '"' && field->len == 0 && !was_quoted)
-        quoted = was_quoted = TRUE;
-      else if (c == ',')
-        {
-          g_ptr_array_add (fields, was_quoted ? g_strdup (field->str)
-                                              : g_strstrip (g_strdup (field->str)));
-          g_string_truncate (field, 0);
-          was_quoted = FALSE;
-        }
-      else if (c == '\n' || c == '\r')
-        {
-          if (c == '\r' && ps->p < ps->end && *ps->p == '\n')
-            ps->p++;
-          ps->line++;
-          break;
-        }
-      else
-        g_string_append_c (field, c);
-    }
-  g_ptr_array_add (fields, was_quoted ? g_strdup (field->str)
-                                      : g_strstrip (g_strdup (field->str)));
-  g_string_free (field, TRUE);
-  return fields;
-}
 
 static gboolean
 is_one_of (const char *field, const char * const *words)
@@ -151,7 +85,7 @@ hs_import_csv (const char *csv, const char *name, const HsImportOptions *options
   g_autofree const char **sorted = NULL;
   GPtrArray *fields;
   HsImportOptions opts;
-  Parser ps;
+  HsCsvReader ps;
   gsize len;
   guint line, n_labels;
 
@@ -171,13 +105,8 @@ hs_import_csv (const char *csv, const char *name, const HsImportOptions *options
   dir = g_path_get_dirname (csv);
   base = g_path_get_basename (csv);
 
-  ps.p = text;
-  ps.end = text + len;
-  ps.line = 1;
-  if (len >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
-    ps.p += 3;
-
-  while ((fields = next_record (&ps, &line)) != NULL)
+  hs_csv_reader_init (&ps, text, len);
+  while ((fields = hs_csv_next_record (&ps, &line, NULL)) != NULL)
     {
       g_autoptr(GPtrArray) owned = fields;
       const char *path, *label;

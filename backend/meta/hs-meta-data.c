@@ -9,6 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "hs-csv.h"
 #include "hs-meta-data.h"
 
 G_DEFINE_QUARK (hs-meta-error-quark, hs_meta_error)
@@ -145,70 +146,19 @@ read_table (const char *dir, const char *name, char **path_out, gsize *length, G
 
 typedef struct
 {
-  const char *p;
-  const char *end;
-  guint line;
+  HsCsvReader csv;
   char *shown;      /* the file, for messages */
 } CsvReader;
 
-/* The next record's fields (NULL at the end of the text), the line it
- * starts on, and whether it ended with a line end: a last record without
- * one is a row an interrupted writer cut short.  Blank lines are skipped.
- * Unquoted fields lose surrounding white space. */
+/* The next non-blank record (see hs_csv_next_record). */
 static GPtrArray *
 csv_next (CsvReader *r, guint *line, gboolean *ended)
 {
-  while (r->p < r->end)
+  GPtrArray *fields;
+
+  while ((fields = hs_csv_next_record (&r->csv, line, ended)) != NULL)
     {
-      GPtrArray *fields = g_ptr_array_new_with_free_func (g_free);
-      g_autoptr(GString) field = g_string_new (NULL);
-      gboolean quoted = FALSE, was_quoted = FALSE;
-
-      *line = r->line;
-      *ended = FALSE;
-      while (r->p < r->end)
-        {
-          char c = *r->p++;
-
-          if (quoted)
-            {
-              if (c == '"' && r->p < r->end && *r->p == '"')
-                {
-                  g_string_append_c (field, '"');
-                  r->p++;
-                }
-              else if (c == '"')
-                quoted = FALSE;
-              else
-                {
-                  if (c == '\n')
-                    r->line++;
-                  g_string_append_c (field, c);
-                }
-            }
-          else if (c == '"' && field->len == 0 && !was_quoted)
-            quoted = was_quoted = TRUE;
-          else if (c == ',')
-            {
-              g_ptr_array_add (fields, was_quoted ? g_strdup (field->str)
-                                                  : g_strstrip (g_strdup (field->str)));
-              g_string_truncate (field, 0);
-              was_quoted = FALSE;
-            }
-          else if (c == '\n' || c == '\r')
-            {
-              if (c == '\r' && r->p < r->end && *r->p == '\n')
-                r->p++;
-              r->line++;
-              *ended = TRUE;
-              break;
-            }
-          else
-            g_string_append_c (field, c);
-        }
-      g_ptr_array_add (fields, was_quoted ? g_strdup (field->str)
-                                          : g_strstrip (g_strdup (field->str)));
-      if (fields->len == 1 && !was_quoted && *(char *) fields->pdata[0] == '\0')
+      if (fields->len == 1 && *(char *) fields->pdata[0] == '\0')
         {
           g_ptr_array_unref (fields);
           continue;
@@ -243,13 +193,8 @@ csv_error (GError **error, CsvReader *r, guint line, const char *field, const ch
 static void
 csv_reader_init (CsvReader *r, const char *text, gsize length, const char *path)
 {
-  r->p = text;
-  r->end = text + length;
-  r->line = 1;
+  hs_csv_reader_init (&r->csv, text, length);
   r->shown = g_filename_display_name (path);
-  /* A spreadsheet's UTF-8 byte-order mark. */
-  if (length >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
-    r->p += 3;
 }
 
 static void
