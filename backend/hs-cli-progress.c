@@ -26,6 +26,7 @@ struct _HsCliProgress {
   gboolean tty;
   char *label;
   gint64 start;        /* when the current count began, for the ETA */
+  guint64 start_done;  /* and where it stood then (a resumed build starts far from 0) */
   gint64 last_draw;
   guint64 last_done;
   guint64 last_total;
@@ -108,16 +109,16 @@ format_duration (gint64 seconds)
   return g_strdup_printf ("%d:%02d", (int) (seconds / 60), (int) (seconds % 60));
 }
 
-/* The time left at the average rate since the count began; NULL until
+/* The time left at the average rate since the count began (or resumed); NULL until
  * there is enough to go on (a second, and some work done). */
 static char *
 estimate_locked (HsCliProgress *progress, guint64 done, guint64 total, gint64 now)
 {
   gdouble elapsed = (now - progress->start) / (gdouble) G_TIME_SPAN_SECOND;
 
-  if (elapsed < 1.0 || done == 0 || total == 0 || done >= total)
+  if (elapsed < 1.0 || done <= progress->start_done || total == 0 || done >= total)
     return NULL;
-  return format_duration ((gint64) (elapsed * (total - done) / done + 0.5));
+  return format_duration ((gint64) (elapsed * (total - done) / (done - progress->start_done) + 0.5));
 }
 
 /* Cuts s to at most `columns` characters (not bytes: labels are UTF-8). */
@@ -230,7 +231,10 @@ hs_cli_progress_update (guint64 done, guint64 total, const char *what, gpointer 
   /* A new phase (another total, or counting again from the start) gets its
    * own ETA: the rate of the previous one says nothing about it. */
   if (total != progress->last_total || done < progress->last_done)
-    progress->start = now;
+    {
+      progress->start = now;
+      progress->start_done = done;
+    }
   progress->last_done = done;
   progress->last_total = total;
   if (progress->tty && now - progress->last_draw >= TTY_INTERVAL_US)
