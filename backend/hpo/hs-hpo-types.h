@@ -8,7 +8,8 @@
  *   HsSearchSpace (hs-search-space.h)  a grid or dimensions, parsed from JSON;
  *   HsSampler                          seeded draws from a space;
  *   HsScheduler (hs-scheduler.h)       random search, successive halving,
- *                                      Hyperband: ask for a trial, report its result;
+ *                                      Hyperband, BOHB (hs-bohb.h): ask for a
+ *                                      trial, report its result;
  *   HsEvaluator (hs-evaluator.h)       runs a trial: the trainer, or a replay
  *                                      of recorded learning curves.
  */
@@ -36,7 +37,8 @@ typedef struct _HsScheduler HsScheduler;
 typedef struct _HsEvaluator HsEvaluator;
 
 /* A configuration of a search space: an id (a grid's key, or s1, s2, … for
- * draws from dimensions in the order drawn) and a JSON object text such as
+ * draws from dimensions in the order drawn; BOHB's model proposes b1, b2,
+ * …) and a JSON object text such as
  * {"lr": 0.001, "optimizer": "adam"}. */
 typedef struct {
   char *id;

@@ -9,3 +9,4 @@
 #include "hs-search-space.h"
 #include "hs-evaluator.h"
 #include "hs-scheduler.h"
+#include "hs-bohb.h"

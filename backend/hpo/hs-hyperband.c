@@ -70,16 +70,16 @@ hs_hyperband_schedule (guint max_epochs, guint eta)
   return rungs;
 }
 
-static guint
-hyperband_n_brackets (HsScheduler *self)
+guint
+hs_hyperband_n_brackets (HsScheduler *self)
 {
   const HsSchedulerOptions *options = hs_scheduler_get_options (self);
 
   return hs_hyperband_get_s_max (options->max_epochs, options->eta) + 1;
 }
 
-static void
-hyperband_plan_bracket (HsScheduler *self, guint index, HsBracketPlan *plan)
+void
+hs_hyperband_plan_bracket (HsScheduler *self, guint index, HsBracketPlan *plan)
 {
   const HsSchedulerOptions *options = hs_scheduler_get_options (self);
   guint s_max = hs_hyperband_get_s_max (options->max_epochs, options->eta);
@@ -89,8 +89,8 @@ hyperband_plan_bracket (HsScheduler *self, guint index, HsBracketPlan *plan)
 
 static const HsSchedulerClass hyperband_class = {
   .method = "hyperband",
-  .n_brackets = hyperband_n_brackets,
-  .plan_bracket = hyperband_plan_bracket,
+  .n_brackets = hs_hyperband_n_brackets,
+  .plan_bracket = hs_hyperband_plan_bracket,
   .repeat_with_budget = TRUE,
 };
 

@@ -4,7 +4,8 @@
  * how many brackets one pass has, and each bracket's rungs.  The engine
  * does the rest (drawing, handing out, promoting, budgets, results), so a
  * method is a page of arithmetic (hs-random-search.c,
- * hs-successive-halving.c, hs-hyperband.c).
+ * hs-successive-halving.c, hs-hyperband.c), or, for a model-based method,
+ * a class and a proposer (hs-bohb.c).
  */
 #pragma once
 
@@ -41,6 +42,11 @@ HsScheduler *hs_scheduler_new_with_class (const HsSchedulerClass *klass, HsSearc
 /* Successive halving's rungs: n_i = floor(n / η^i), r_i = r η^i, for
  * i = 0 … s; epochs rounded to the nearest whole epoch, at least 1. */
 void hs_bracket_plan_halving (HsBracketPlan *plan, guint n, gdouble r, guint eta, guint s);
+
+/* Hyperband's brackets (s = s_max … 0 of Algorithm 1), which BOHB
+ * (hs-bohb.c) runs too. */
+guint hs_hyperband_n_brackets (HsScheduler *self);
+void  hs_hyperband_plan_bracket (HsScheduler *self, guint index, HsBracketPlan *plan);
 
 /* Common checks of options, naming the option. */
 gboolean hs_scheduler_check_options (const HsSchedulerOptions *options, GError **error);

@@ -9,6 +9,7 @@
 
 #include <math.h>
 
+#include "hs-bohb.h"
 #include "hs-scheduler-private.h"
 
 struct _HsScheduler
@@ -122,8 +123,11 @@ hs_scheduler_new (const char *method, HsSearchSpace *space, const HsSchedulerOpt
     return hs_successive_halving_new (space, options, error);
   if (g_str_equal (method, "hyperband"))
     return hs_hyperband_new (space, options, error);
+  if (g_str_equal (method, "bohb"))
+    return hs_bohb_new (space, options, NULL, error);
   g_set_error (error, HS_HPO_ERROR, HS_HPO_ERROR_OPTIONS,
-               "scheduler: unknown method “%s” (known: random, successive-halving, hyperband)",
+               "scheduler: unknown method “%s” (known: random, successive-halving, hyperband, "
+               "bohb)",
                method);
   return NULL;
 }

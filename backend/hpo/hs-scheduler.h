@@ -16,7 +16,11 @@
  *                        B = (s_max + 1) R, brackets s = s_max … 0, each of
  *                        n = ceil(B/R · η^s/(s + 1)) configurations from
  *                        r = R η^{-s}; with a budget, passes repeat until it is
- *                        spent.
+ *                        spent;
+ *   BOHB                 Falkner et al. 2018: Hyperband's brackets, budgets and
+ *                        promotions, configurations proposed by a TPE model of
+ *                        the results so far (hs-bohb.h: hs_bohb_new() and its
+ *                        options).
  *
  * Budgets are whole epochs: rung i of bracket s trains to r_i = R η^{i−s}
  * rounded to the nearest epoch (at least 1); for R a power of η that is
@@ -41,7 +45,8 @@
  * from the space, hs-search-space.h) unless a proposer is set.  A proposer
  * is how task-aware Hyperband (the top of a HyperSTAR ranking, mixed with
  * random draws) and model-based methods such as BOHB (a density model fitted
- * on the results per budget so far, hs_scheduler_get_trials()) plug in.
+ * on the results per budget so far, hs_scheduler_get_trials(); hs-bohb.c)
+ * plug in.
  */
 #pragma once
 
@@ -72,7 +77,8 @@ HsScheduler *hs_successive_halving_new (HsSearchSpace *space, const HsSchedulerO
                                         GError **error);
 HsScheduler *hs_hyperband_new (HsSearchSpace *space, const HsSchedulerOptions *options,
                                GError **error);
-/* By method name: "random", "successive-halving" or "hyperband". */
+/* By method name: "random", "successive-halving", "hyperband" or "bohb"
+ * (BOHB with its default HsBohbOptions). */
 HsScheduler *hs_scheduler_new (const char *method, HsSearchSpace *space,
                                const HsSchedulerOptions *options, GError **error);
 void         hs_scheduler_free (HsScheduler *scheduler);

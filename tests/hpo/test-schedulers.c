@@ -992,7 +992,8 @@ test_options_errors (void)
     { "successive-halving", 27, 3, 28, 0, 0, "min_epochs" },
     { "random", 27, 3, 1, 0, 0, "n_configs" },
     { "random", 27, 3, 1, 0, 20, "budget" },
-    { "bohb", 27, 3, 1, 0, 0, "bohb" },
+    { "bohb", 0, 3, 1, 0, 0, "max_epochs" },
+    { "smac", 27, 3, 1, 0, 0, "smac" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1015,9 +1016,9 @@ test_options_errors (void)
   /* Each name makes its method. */
   hs_scheduler_options_init (&options);
   options.n_configs = 4;
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < 4; i++)
     {
-      const char *method = (const char *[]) { "random", "successive-halving", "hyperband" }[i];
+      const char *method = (const char *[]) { "random", "successive-halving", "hyperband", "bohb" }[i];
       g_autoptr(HsScheduler) scheduler = hs_scheduler_new (method, space, &options, NULL);
 
       g_assert_nonnull (scheduler);
