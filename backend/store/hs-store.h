@@ -90,7 +90,8 @@ typedef struct {
 } HsStoreSpace;
 
 void          hs_store_space_free (HsStoreSpace *space);
-/* The new id; EXISTS when the name is taken. */
+/* The new id (ids start at 1; 0 on error); EXISTS when the name is taken,
+ * INVALID when json is not well-formed JSON. */
 gint64        hs_store_add_space (HsStore *store, const char *name, const char *json, GError **error);
 HsStoreSpace *hs_store_get_space (HsStore *store, gint64 id, GError **error);
 HsStoreSpace *hs_store_find_space (HsStore *store, const char *name, GError **error);
@@ -132,7 +133,8 @@ typedef struct {
 
 void           hs_store_search_free (HsStoreSearch *search);
 /* Inserts a queued search (id, state, times and summary of `search` are
- * ignored) and returns its id.  NOT_FOUND when the space is missing. */
+ * ignored) and returns its id (0 on error).  NOT_FOUND when the space is
+ * missing; INVALID when settings (NULL: "{}") is not a JSON object. */
 gint64         hs_store_add_search (HsStore *store, const HsStoreSearch *search, GError **error);
 HsStoreSearch *hs_store_get_search (HsStore *store, gint64 id, GError **error);
 /* HsStoreSearch, newest first; offset/limit page them (limit 0: all). */
@@ -196,7 +198,9 @@ gboolean      hs_store_add_trial_epoch (HsStore *store, gint64 search_id, guint 
 /* running → done: the whole curve (replacing the per-epoch rows), val_acc =
  * the last value, seconds and finish time, in one transaction.  INVALID when
  * the trial is already done or failed (no trial finishes twice), or the
- * curve's length is not to_epoch − from_epoch. */
+ * curve's length is not to_epoch − from_epoch.  A pending trial may finish
+ * too (an evaluator with nothing to report per epoch); losses NULL or empty
+ * stores NaN (unknown) per epoch. */
 gboolean      hs_store_finish_trial (HsStore *store, gint64 search_id, guint id,
                                      const GArray *curve, const GArray *losses,
                                      gdouble seconds, GError **error);
@@ -223,7 +227,8 @@ typedef struct {
 } HsStoreEvent;
 
 void       hs_store_event_free (HsStoreEvent *event);
-/* The new event's id. */
+/* The new event's id (0 on error); NOT_FOUND when search_id > 0 names no
+ * search. */
 gint64     hs_store_add_event (HsStore *store, gint64 search_id, const char *type,
                                const char *data, GError **error);
 /* Events with id > after_id (of one search when search_id > 0), oldest

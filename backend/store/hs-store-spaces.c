@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The spaces table (hs-store.h): search spaces by name, as their JSON text.
+ */
+#define G_LOG_DOMAIN "hs-store"
+
+#include "hs-store-private.h"
+
+#define SPACE_COLUMNS "id, name, json, created"
+
+void
+hs_store_space_free (HsStoreSpace *space)
+{
+  if (space == NULL)
+    return;
+  g_free (space->name);
+  g_free (space->json);
+  g_free (space);
+}
+
+static HsStoreSpace *
+space_from_row (sqlite3_stmt *stmt)
+{
+  HsStoreSpace *space = g_new0 (HsStoreSpace, 1);
+
+  space->id = sqlite3_column_int64 (stmt, 0);
+  space->name = hs_store_column_dup (stmt, 1);
+  space->json = hs_store_column_dup (stmt, 2);
+  space->created = sqlite3_column_int64 (stmt, 3);
+  return space;
+}
+
+static gboolean
+add_space_locked (HsStore *store, const char *name, const char *json, gint64 *id,
+                  GError **error)
+{
+  g_auto(HsStoreStmt) stmt = NULL;
+  int rc;
+
+  stmt = hs_store_prepare (store,
+                           "INSERT INTO spaces (name, json, created) VALUES (?1, ?2, ?3)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, json, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, hs_store_now ());
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_CONSTRAINT_UNIQUE)
+    {
+      g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_EXISTS,
+                   "space “%s” already exists", name);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      hs_store_set_sqlite_error (store, error, rc, "storing space “%s”", name);
+      return FALSE;
+    }
+  *id = sqlite3_last_insert_rowid (store->db);
+  return TRUE;
+}
+
+gint64
+hs_store_add_space (HsStore *store, const char *name, const char *json, GError **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint64 id = 0;
+
+  g_return_val_if_fail (store != NULL, 0);
+
+  if (name == NULL || *name == '\0')
+    {
+      g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_INVALID, "space: “name” is empty");
+      return 0;
+    }
+  /* Only well-formed JSON: what it describes is hs-search-space.c's to
+   * judge, but text that no reader can parse back is refused here. */
+  parser = json_parser_new ();
+  if (json == NULL || !json_parser_load_from_data (parser, json, -1, &local_error) ||
+      json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_INVALID,
+                   "space “%s”: “json” is not JSON: %s", name,
+                   local_error != NULL ? local_error->message : "empty");
+      return 0;
+    }
+
+  if (!hs_store_begin (store, error, "storing space “%s”", name))
+    return 0;
+  if (!hs_store_end (store, add_space_locked (store, name, json, &id, error), error))
+    return 0;
+  return id;
+}
+
+static HsStoreSpace *
+get_space_where (HsStore *store, const char *sql, gint64 id, const char *name, GError **error)
+{
+  g_auto(HsStoreStmt) stmt = hs_store_prepare (store, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  if (name != NULL)
+    sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return space_from_row (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      if (name != NULL)
+        hs_store_set_sqlite_error (store, error, rc, "reading space “%s”", name);
+      else
+        hs_store_set_sqlite_error (store, error, rc, "reading space %" G_GINT64_FORMAT, id);
+    }
+  else if (name != NULL)
+    g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_NOT_FOUND, "no space “%s”", name);
+  else
+    g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_NOT_FOUND,
+                 "no space %" G_GINT64_FORMAT, id);
+  return NULL;
+}
+
+HsStoreSpace *
+hs_store_get_space (HsStore *store, gint64 id, GError **error)
+{
+  g_return_val_if_fail (store != NULL, NULL);
+  return get_space_where (store, "SELECT " SPACE_COLUMNS " FROM spaces WHERE id = ?1", id, NULL,
+                          error);
+}
+
+HsStoreSpace *
+hs_store_find_space (HsStore *store, const char *name, GError **error)
+{
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  return get_space_where (store, "SELECT " SPACE_COLUMNS " FROM spaces WHERE name = ?1", 0, name,
+                          error);
+}
+
+GPtrArray *
+hs_store_list_spaces (HsStore *store, GError **error)
+{
+  g_autoptr(GPtrArray) spaces = NULL;
+  g_auto(HsStoreStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (store != NULL, NULL);
+
+  stmt = hs_store_prepare (store, "SELECT " SPACE_COLUMNS " FROM spaces ORDER BY id", error);
+  if (stmt == NULL)
+    return NULL;
+  spaces = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_store_space_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (spaces, space_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      hs_store_set_sqlite_error (store, error, rc, "listing spaces");
+      return NULL;
+    }
+  return g_steal_pointer (&spaces);
+}
