@@ -22,6 +22,7 @@ static const struct {
   { "pretrain", hs_cli_pretrain, "Train the backbone on the pretraining corpus (pretrain --out FILE)" },
   { "train", hs_cli_train, "Fine-tune the backbone on a task or dataset with one configuration" },
   { "meta", hs_cli_meta, "The meta-dataset: every task × configuration (meta build|report)" },
+  { "search", hs_cli_search, "Searches in hyperstard (search start|list|show|watch|pause|resume|cancel|export)" },
 };
 
 static void

@@ -20,6 +20,7 @@ int hs_cli_meta_search (int argc, char **argv);
  * printed "COMMAND: why". */
 char *hs_cli_meta_default_dir (const char *command);
 int hs_cli_meta_report (int argc, char **argv);
+int hs_cli_search (int argc, char **argv);
 
 /* Exit statuses shared by the commands: 2 is a usage error, 130 what a
  * shell reports for a command stopped by Ctrl-C. */
