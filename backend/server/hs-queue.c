@@ -9,6 +9,8 @@
 #include <math.h>
 
 #include "hs-api-json.h"
+#include "hs-catalog.h"
+#include "hs-dataset-store.h"
 #include "hs-queue.h"
 #include "hs-search-settings.h"
 
@@ -38,6 +40,7 @@ typedef struct {
   guint from_epoch, to_epoch;
   GCancellable *cancellable;
   GArray *epoch_seconds;   /* gdouble, of the epochs done so far: for the ETA */
+  gboolean dataset_recorded;
 } Work;
 
 struct _HsQueue
@@ -307,6 +310,35 @@ start_trial (HsQueue *queue, Active *a, guint trial_id, GError **error)
   return TRUE;
 }
 
+/* The dataset's counts, once a trial has loaded it: a built-in task's are
+ * known only after it is built, and the dataset list shows them. */
+static void
+record_dataset (HsQueue *queue, const char *name, guint n_classes, gsize n_images)
+{
+  g_autoptr(HsStoreDataset) row = hs_store_get_dataset (queue->store, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (row != NULL && row->n_classes == n_classes && row->n_images == n_images)
+    return;
+  if (row == NULL)
+    {
+      g_autofree char *dir = hs_catalog_dir ();
+      g_autoptr(GPtrArray) catalog = hs_catalog_load (dir, NULL);
+      HsTaskRecipe *recipe = catalog ? hs_catalog_find (catalog, name) : NULL;
+
+      row = g_new0 (HsStoreDataset, 1);
+      row->name = g_strdup (name);
+      row->source = g_strdup (hs_dataset_store_exists (name) || recipe == NULL ? "imported"
+                                                                              : "builtin");
+      row->family = recipe != NULL ? g_strdup (recipe->family) : NULL;
+      row->created = g_get_real_time () / 1000;
+    }
+  row->n_classes = n_classes;
+  row->n_images = n_images;
+  if (!hs_store_put_dataset (queue->store, row, &error))
+    g_warning ("dataset %s: %s", name, error->message);
+}
+
 static void
 on_trial_progress (const HsTrialJob *job, const HsTrialProgress *progress, gpointer data)
 {
@@ -316,6 +348,11 @@ on_trial_progress (const HsTrialJob *job, const HsTrialProgress *progress, gpoin
   gdouble mean = 0, left;
   guint epochs_left;
 
+  if (progress->n_images > 0 && !w->dataset_recorded)
+    {
+      record_dataset (queue, job->dataset, progress->n_classes, progress->n_images);
+      w->dataset_recorded = TRUE;
+    }
   if (progress->result != NULL)
     {
       g_autoptr(GError) error = NULL;

@@ -119,6 +119,8 @@ typedef struct {
   HsDevice *device;       /* this run's own, while it trains */
   guint epoch;            /* under way */
   gint64 last_sent;
+  guint n_classes;        /* of the loaded dataset */
+  gsize n_images;
   HsEpochResult result;   /* the epoch just trained, reported once saved */
   gboolean have_result;
 } Run;
@@ -192,6 +194,8 @@ send_progress (Run *run, HsTrialPhase phase, gdouble fraction, const HsEpochResu
   m->progress.phase = phase;
   m->progress.epoch = run->epoch;
   m->progress.fraction = CLAMP (fraction, 0.0, 1.0);
+  m->progress.n_classes = run->n_classes;
+  m->progress.n_images = run->n_images;
   if (result != NULL)
     {
       m->result = *result;
@@ -400,6 +404,8 @@ run_trial (GTask *task, Run *run, GCancellable *cancellable)
       g_task_return_error (task, error);
       return;
     }
+  run->n_classes = hs_dataset_get_n_classes (loaded->dataset);
+  run->n_images = hs_dataset_get_n_images (loaded->dataset);
   while (hs_trainer_get_epoch (trainer) < job->to_epoch)
     {
       run->epoch = hs_trainer_get_epoch (trainer) + 1;

@@ -50,6 +50,8 @@ typedef struct {
   guint epoch;               /* the epoch under way (1-based) */
   gdouble fraction;          /* of the phase or the epoch, in [0, 1] */
   const HsEpochResult *result;  /* set when an epoch has just finished */
+  guint n_classes;           /* the dataset's, once it is loaded (0 before) */
+  gsize n_images;
 } HsTrialProgress;
 
 typedef void (*HsTrialProgressFunc) (const HsTrialJob *job, const HsTrialProgress *progress,

@@ -233,6 +233,15 @@ test_search_lifecycle (void)
   g_assert_true (g_str_has_prefix (lines[0], "search,trial,config_id,config,"));
   g_assert_cmpuint (g_strv_length (lines), ==, (guint) n_trials + 2);  /* header, rows, "" */
 
+  /* The task's counts are known once a trial has loaded it. */
+  {
+    g_autoptr(JsonNode) tiny = hs_test_daemon_request (daemon_, "GET", "/api/v1/datasets/tiny",
+                                                       NULL, &status);
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_cmpint (hs_json_int (tiny, "classes"), ==, 3);
+    g_assert_cmpint (hs_json_int (tiny, "images"), >=, 30);
+    g_assert_true (json_object_get_boolean_member (json_node_get_object (tiny), "built"));
+  }
   assert_error ("POST", cancel_path, NULL, 409, "done");
   assert_error ("GET", "/api/v1/searches/1/export?format=xml", NULL, 400, "format");
 }
