@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hs-json-text.h"
 #include "hs-atomic-file.h"
 #include "hs-cli.h"
 #include "hs-cli-client.h"
@@ -661,7 +662,7 @@ print_search (HsCliClient *client, JsonObject *s, JsonObject *best)
   {
     g_autofree char *seconds = format_seconds (hs_cli_json_double (best, "seconds"));
     JsonNode *config = json_object_get_member (best, "config");
-    g_autofree char *config_text = config ? json_to_string (config, FALSE) : g_strdup ("");
+    g_autofree char *config_text = config ? hs_json_to_text (config) : g_strdup ("");
 
     g_print ("  Best:      val acc %s, trial %" G_GINT64_FORMAT " (config %s, epochs %"
              G_GINT64_FORMAT "→%" G_GINT64_FORMAT ", %s on %s)\n", acc,

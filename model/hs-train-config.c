@@ -7,6 +7,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "hs-format.h"
 #include "hs-train-config.h"
 
 G_DEFINE_QUARK (hs-config-error-quark, hs_config_error)
@@ -192,35 +193,17 @@ hs_train_config_parse (HsTrainConfig *config, const char *json, GError **error)
   return TRUE;
 }
 
-/* The shortest of %.15g / %.16g / %.17g that reads back as the same double,
- * so 0.9 prints as 0.9 and every value still round-trips exactly. */
-static void
-append_double (GString *json, gdouble value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  for (gint digits = 15; digits <= 17; digits++)
-    {
-      char format[8];
-      g_snprintf (format, sizeof format, "%%.%dg", digits);
-      g_ascii_formatd (buf, sizeof buf, format, value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        break;
-    }
-  g_string_append (json, buf);
-}
-
 char *
 hs_train_config_to_json (const HsTrainConfig *config)
 {
   GString *json = g_string_new ("{\"lr\": ");
 
-  append_double (json, config->lr);
+  hs_append_shortest_double (json, config->lr);
   g_string_append_printf (json, ", \"optimizer\": \"%s\", \"momentum\": ",
                           hs_optimizer_kind_to_string (config->optimizer));
-  append_double (json, config->momentum);
+  hs_append_shortest_double (json, config->momentum);
   g_string_append (json, ", \"weight_decay\": ");
-  append_double (json, config->weight_decay);
+  hs_append_shortest_double (json, config->weight_decay);
   g_string_append_printf (json, ", \"batch_size\": %u, \"finetune\": \"%s\", "
                           "\"augment\": \"%s\", \"epochs\": %u, \"seed\": %u}",
                           config->batch_size, hs_finetune_to_string (config->finetune),

@@ -7,7 +7,9 @@
 
 #include <math.h>
 
+#include "hs-format.h"
 #include "hs-hpo-private.h"
+#include "hs-json-text.h"
 #include "hs-hpo-types.h"
 
 G_DEFINE_QUARK (hs-hpo-error-quark, hs_hpo_error)
@@ -44,7 +46,6 @@ hs_search_config_free (HsSearchConfig *config)
 void
 hs_hpo_append_double (GString *out, gdouble value)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
   /* JSON has no NaN or infinity: a failed or missing value is null. */
   if (!isfinite (value))
@@ -52,15 +53,7 @@ hs_hpo_append_double (GString *out, gdouble value)
       g_string_append (out, "null");
       return;
     }
-  for (gint digits = 15; digits <= 17; digits++)
-    {
-      char format[8];
-      g_snprintf (format, sizeof format, "%%.%dg", digits);
-      g_ascii_formatd (buf, sizeof buf, format, value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        break;
-    }
-  g_string_append (out, buf);
+  hs_append_shortest_double (out, value);
 }
 
 void
@@ -194,5 +187,14 @@ hs_trial_to_json (const HsTrial *trial)
       hs_hpo_append_string (out, trial->message != NULL ? trial->message : "");
     }
   g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+char *
+hs_json_to_text (JsonNode *node)
+{
+  GString *out = g_string_new (NULL);
+
+  hs_hpo_append_node (out, node);
   return g_string_free (out, FALSE);
 }

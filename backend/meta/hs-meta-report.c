@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "hs-format.h"
 #include "hs-meta-report.h"
 
 /* Tasks up to which the text shows the whole AP@k matrix; beyond, its
@@ -442,23 +443,12 @@ append_json_string (GString *out, const char *s)
 static void
 append_json_double (GString *out, gdouble value)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
   if (!isfinite (value))
     {
       g_string_append (out, "null");
       return;
     }
-  for (gint digits = 15; digits <= 17; digits++)
-    {
-      char format[8];
-
-      g_snprintf (format, sizeof format, "%%.%dg", digits);
-      g_ascii_formatd (buf, sizeof buf, format, value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        break;
-    }
-  g_string_append (out, buf);
+  hs_append_shortest_double (out, value);
 }
 
 static void

@@ -4,6 +4,7 @@
  */
 #define G_LOG_DOMAIN "hyperstard"
 
+#include "hs-json-text.h"
 #include "hs-api-json.h"
 #include "hs-catalog.h"
 #include "hs-search-space.h"
@@ -133,7 +134,7 @@ add_space (HsRequest *req)
                       "{\"dimensions\": […]})");
       return;
     }
-  text = json_to_string (definition, TRUE);
+  text = hs_json_to_text (definition);
   if ((space = hs_search_space_new_from_json (text, &error)) == NULL)
     {
       hs_reply_error (req->msg, SOUP_STATUS_BAD_REQUEST, "invalid", "definition: %s",

@@ -4,6 +4,7 @@
  */
 #define G_LOG_DOMAIN "hyperstard"
 
+#include "hs-json-text.h"
 #include "hs-events.h"
 
 struct _HsEvents
@@ -116,7 +117,7 @@ hs_events_emit (HsEvents *events, gint64 search_id, const char *type, JsonNode *
   if (keep)
     {
       g_autoptr(GError) error = NULL;
-      g_autofree char *data_text = json_to_string (data, FALSE);
+      g_autofree char *data_text = hs_json_to_text (data);
 
       if ((id = hs_store_add_event (events->store, search_id, type, data_text, &error)) <= 0)
         {
@@ -128,7 +129,7 @@ hs_events_emit (HsEvents *events, gint64 search_id, const char *type, JsonNode *
   node = event_node (id, g_get_real_time () / 1000, search_id, type, data);
   if (events->clients->len == 0)
     return;
-  text = json_to_string (node, FALSE);
+  text = hs_json_to_text (node);
   for (guint i = 0; i < events->clients->len; i++)
     {
       SoupWebsocketConnection *connection = g_ptr_array_index (events->clients, i);

@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include "hs-json-text.h"
 #include "hs-catalog.h"
 #include "hs-dataset.h"
 #include "hs-device.h"
@@ -17,7 +18,7 @@
 void
 hs_reply_json (SoupServerMessage *msg, guint status, JsonNode *node)
 {
-  g_autofree char *text = json_to_string (node, FALSE);
+  g_autofree char *text = hs_json_to_text (node);
   gsize len = strlen (text);
 
   json_node_unref (node);
@@ -419,7 +420,7 @@ handle_events (SoupServer *soup, SoupServerMessage *msg, const char *path,
           if (soup_websocket_connection_get_state (connection) != SOUP_WEBSOCKET_STATE_OPEN)
             return;  /* the client went away during the replay */
           g_autoptr(JsonNode) node = hs_events_stored_to_json (g_ptr_array_index (missed, i));
-          g_autofree char *text = json_to_string (node, FALSE);
+          g_autofree char *text = hs_json_to_text (node);
           soup_websocket_connection_send_text (connection, text);
         }
     }

@@ -9,13 +9,12 @@
 
 #include <math.h>
 
+#include "hs-format.h"
 #include "hs-store-private.h"
 
 static void
 append_double (GString *out, gdouble value)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
   /* JSON has no NaN or infinity.  1e999 overflows to infinity in every
    * JSON reader we know of (and in g_ascii_strtod). */
   if (isnan (value))
@@ -28,17 +27,8 @@ append_double (GString *out, gdouble value)
       g_string_append (out, value > 0 ? "1e999" : "-1e999");
       return;
     }
-  for (gint digits = 15; digits <= 17; digits++)
-    {
-      char format[8];
-
-      g_snprintf (format, sizeof format, "%%.%dg", digits);
-      g_ascii_formatd (buf, sizeof buf, format, value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        break;
-    }
   /* -0.0 is written "-0", which reads back as -0.0. */
-  g_string_append (out, buf);
+  hs_append_shortest_double (out, value);
 }
 
 char *
