@@ -41,8 +41,8 @@ hs_test_cli_setenv (const char *name, const char *value)
   g_hash_table_insert (extra_env, g_strdup (name), g_strdup (value));
 }
 
-static void
-remove_tree (const char *path)
+void
+hs_test_remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   const char *entry;
@@ -51,7 +51,7 @@ remove_tree (const char *path)
     {
       g_autofree char *child = g_build_filename (path, entry, NULL);
       if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
+        hs_test_remove_tree (child);
       else
         g_unlink (child);
     }
@@ -62,7 +62,7 @@ void
 hs_test_cli_cleanup (void)
 {
   if (tmp_dir != NULL && g_getenv ("HS_TEST_KEEP") == NULL)
-    remove_tree (tmp_dir);
+    hs_test_remove_tree (tmp_dir);
 }
 
 GSubprocess *

@@ -29,6 +29,8 @@ const char  *hs_test_cli_data_dir (void);
 const char  *hs_test_cli_cache_dir (void);
 /* An extra environment variable for every later run (NULL unsets it). */
 void         hs_test_cli_setenv (const char *name, const char *value);
+/* Removes a folder and everything in it (links are removed, not followed). */
+void         hs_test_remove_tree (const char *path);
 /* Removes the temporary directory unless HS_TEST_KEEP is set. */
 void         hs_test_cli_cleanup (void);
 

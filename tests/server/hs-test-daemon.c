@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 
+#include "hs-test-cli.h"
 #include "hs-test-daemon.h"
 
 /* A task of Hershey characters, 18 fonts each. */
@@ -131,23 +132,6 @@ hs_test_daemon_stop (HsTestDaemon *d)
   return status;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 void
 hs_test_daemon_free (HsTestDaemon *d)
 {
@@ -157,7 +141,7 @@ hs_test_daemon_free (HsTestDaemon *d)
     hs_test_daemon_stop (d);
   g_clear_object (&d->session);
   if (g_getenv ("HS_TEST_KEEP") == NULL)
-    remove_tree (d->dir);
+    hs_test_remove_tree (d->dir);
   else
     g_test_message ("kept %s", d->dir);
   g_free (d->dir);
