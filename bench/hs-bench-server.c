@@ -313,6 +313,13 @@ main (int argc, char **argv)
   timed_get (session, search_uri);  /* warm the connection and the page cache */
   for (gint i = 0; i < n_requests; i++)
     {
+      gdouble t = timed_get (session, "http://localhost/api/v1/health");
+      g_array_append_val (ms, t);
+    }
+  report_latency ("GET /health (no store access: the floor)", ms);
+  g_array_set_size (ms, 0);
+  for (gint i = 0; i < n_requests; i++)
+    {
       gdouble t = timed_get (session, search_uri);
       g_array_append_val (ms, t);
     }
