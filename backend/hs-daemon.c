@@ -62,7 +62,10 @@ listen_on (const char *path, GError **error)
   g_autoptr(GSocketAddress) address = g_unix_socket_address_new (path);
   g_autoptr(GSocket) socket = NULL;
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
+  /* A folder made here is the daemon's own (0700, whatever the umask);
+   * one given with --socket is left as it is. */
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR) &&
+      (g_mkdir_with_parents (dir, 0700) != 0 || g_chmod (dir, 0700) != 0))
     {
       int saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),

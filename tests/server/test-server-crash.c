@@ -6,6 +6,7 @@
  * those of the same search run without interruption (trials continue from
  * their checkpoints, and training is deterministic).
  */
+#include <glib/gstdio.h>
 #include <math.h>
 
 #include "hs-test-daemon.h"
@@ -253,6 +254,16 @@ test_single_instance_and_stop (void)
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (second));
   g_assert_cmpint (g_subprocess_get_exit_status (second), ==, 1);
+  /* The socket is its owner's alone, in a folder of its own. */
+  {
+    GStatBuf st;
+    g_autofree char *dir = g_path_get_dirname (d->socket_path);
+
+    g_assert_cmpint (g_stat (d->socket_path, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    g_assert_cmpint (g_stat (dir, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  }
   g_assert_nonnull (strstr (err, "another hyperstard answers"));
 
   /* SIGTERM while a trial runs: exit 0, socket gone, the search still
