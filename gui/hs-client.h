@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The workbench's client of hyperstard: JSON requests over the Unix socket
+ * with libsoup, never blocking the main loop; the event WebSocket with
+ * reconnection and back-off; and starting hyperstard when nothing answers.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define HS_CLIENT_ERROR (hs_client_error_quark ())
+
+typedef enum {
+  HS_CLIENT_ERROR_NOT_RUNNING,  /* nothing answers, and it could not be started */
+  HS_CLIENT_ERROR_PROTOCOL,     /* a reply that is not what the API says */
+  HS_CLIENT_ERROR_DAEMON,       /* the daemon refused: its message */
+} HsClientError;
+
+GQuark hs_client_error_quark (void);
+
+#define HS_TYPE_CLIENT (hs_client_get_type ())
+G_DECLARE_FINAL_TYPE (HsClient, hs_client, HS, CLIENT, GObject)
+
+/* socket_path NULL: the default (hs-socket-path.h). */
+HsClient   *hs_client_new              (const char *socket_path);
+const char *hs_client_get_socket_path  (HsClient *self);
+/* Whether to start hyperstard when nothing answers (default TRUE). */
+void        hs_client_set_autostart    (HsClient *self, gboolean autostart);
+gboolean    hs_client_get_connected    (HsClient *self);
+
+/* body may be NULL.  The reply's JSON (NULL with no error for an empty
+ * body); a refusal is HS_CLIENT_ERROR_DAEMON with the daemon's message. */
+void        hs_client_request_async    (HsClient           *self,
+                                        const char         *method,
+                                        const char         *path,
+                                        JsonNode           *body,
+                                        GCancellable       *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer            user_data);
+JsonNode   *hs_client_request_finish   (HsClient     *self,
+                                        GAsyncResult *result,
+                                        GError      **error);
+
+/* Opens the event stream (and keeps it open: reconnects with back-off,
+ * replaying stored events from the last id seen).  Each event is emitted
+ * as ::event (type, search_id, data object). */
+void        hs_client_watch_events     (HsClient *self);
+
+/* Small JSON helpers: NULL / def / NAN for a missing or null member. */
+const char *hs_json_get_string (JsonObject *object, const char *name);
+gint64      hs_json_get_int    (JsonObject *object, const char *name, gint64 def);
+double      hs_json_get_double (JsonObject *object, const char *name);
+JsonArray  *hs_json_get_array  (JsonObject *object, const char *name);
+
+G_END_DECLS

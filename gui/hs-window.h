@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * HsWindow: the workbench window — Queue, Datasets and Results pages over
+ * one HsClient.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "hs-client.h"
+
+G_BEGIN_DECLS
+
+#define HS_TYPE_WINDOW (hs_window_get_type ())
+G_DECLARE_FINAL_TYPE (HsWindow, hs_window, HS, WINDOW, AdwApplicationWindow)
+
+HsWindow *hs_window_new      (GtkApplication *app, HsClient *client);
+void      hs_window_set_page (HsWindow *self, const char *page);
+
+G_END_DECLS

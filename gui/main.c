@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * hyperstar: the HyperSTAR Workbench window.
+ */
+#include "hs-application.h"
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(HsApplication) app = hs_application_new ();
+
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}
