@@ -83,53 +83,6 @@ new_message (HsCliClient *client, const char *method, const char *path, GError *
   return msg;
 }
 
-const char *
-hs_cli_json_string (JsonObject *object, const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-gint64
-hs_cli_json_int (JsonObject *object, const char *name, gint64 def)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return def;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return json_node_get_int (node);
-  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    return (gint64) json_node_get_double (node);
-  return def;
-}
-
-gdouble
-hs_cli_json_double (JsonObject *object, const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return NAN;
-  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    return json_node_get_double (node);
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return (gdouble) json_node_get_int (node);
-  return NAN;
-}
-
-JsonObject *
-hs_cli_json_object (JsonObject *object, const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 /* The daemon's {"error": code, "message": text}, else the status line. */
 static void
 set_daemon_error (SoupMessage *msg, GBytes *bytes, GError **error)
@@ -142,7 +95,7 @@ set_daemon_error (SoupMessage *msg, GBytes *bytes, GError **error)
 
   if (len > 0 && json_parser_load_from_data (parser, data, len, NULL) &&
       (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
-      (message = hs_cli_json_string (json_node_get_object (root), "message")) != NULL)
+      (message = hs_json_get_string (json_node_get_object (root), "message")) != NULL)
     {
       g_set_error_literal (error, HS_CLI_CLIENT_ERROR, HS_CLI_CLIENT_ERROR_DAEMON, message);
       return;

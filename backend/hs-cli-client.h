@@ -15,6 +15,8 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
+
+#include "hs-json-text.h"
 #include <libsoup/soup.h>
 
 G_BEGIN_DECLS
@@ -58,10 +60,6 @@ SoupWebsocketConnection *hs_cli_client_connect_events (HsCliClient *client, cons
 
 /* Members of a reply's object, forgiving: a missing member, null or a
  * value of another type gives the default (NULL, def, NaN). */
-const char  *hs_cli_json_string (JsonObject *object, const char *name);
-gint64       hs_cli_json_int (JsonObject *object, const char *name, gint64 def);
-gdouble      hs_cli_json_double (JsonObject *object, const char *name);
-JsonObject  *hs_cli_json_object (JsonObject *object, const char *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsCliClient, hs_cli_client_free)
 

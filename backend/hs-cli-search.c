@@ -181,8 +181,8 @@ get_search (HsCliClient *client, gint64 id, GError **error)
 static JsonNode *
 get_best_trial (HsCliClient *client, JsonObject *search, GError **error)
 {
-  gint64 search_id = hs_cli_json_int (search, "id", 0);
-  gint64 best = hs_cli_json_int (search, "best_trial", -1);
+  gint64 search_id = hs_json_get_int (search, "id", 0);
+  gint64 best = hs_json_get_int (search, "best_trial", -1);
   gboolean direct = TRUE;
   gint64 offset = best;
 
@@ -208,7 +208,7 @@ get_best_trial (HsCliClient *client, JsonObject *search, GError **error)
           JsonNode *trial = json_array_get_element (trials, i);
 
           if (JSON_NODE_HOLDS_OBJECT (trial) &&
-              hs_cli_json_int (json_node_get_object (trial), "id", -1) == best)
+              hs_json_get_int (json_node_get_object (trial), "id", -1) == best)
             return json_node_copy (trial);
         }
       if (!direct && json_array_get_length (trials) < PAGE)
@@ -229,7 +229,7 @@ static const char *const methods[] = {
 static char *
 space_file_name (JsonObject *definition, const char *path)
 {
-  const char *name = hs_cli_json_string (definition, "name");
+  const char *name = hs_json_get_string (definition, "name");
   g_autofree char *base = NULL;
 
   if (name != NULL && *name != '\0')
@@ -257,10 +257,10 @@ find_stored_space (HsCliClient *client, const char *name, GError **error)
       JsonNode *space = json_array_get_element (json_node_get_array (spaces), i);
       JsonObject *so = JSON_NODE_HOLDS_OBJECT (space) ? json_node_get_object (space) : NULL;
 
-      if (g_strcmp0 (hs_cli_json_string (so, "name"), name) == 0)
+      if (g_strcmp0 (hs_json_get_string (so, "name"), name) == 0)
         {
           g_autofree char *path = g_strdup_printf (API "/spaces/%" G_GINT64_FORMAT,
-                                                   hs_cli_json_int (so, "id", 0));
+                                                   hs_json_get_int (so, "id", 0));
           return hs_cli_client_request (client, "GET", path, NULL, NULL, error);
         }
     }
@@ -313,7 +313,7 @@ upload_space (HsCliClient *client, const char *path, gboolean *usage, GError **e
   reply = hs_cli_client_request (client, "POST", API "/spaces", body, &status, &local);
   if (reply != NULL && JSON_NODE_HOLDS_OBJECT (reply))
     return g_strdup_printf ("%" G_GINT64_FORMAT,
-                            hs_cli_json_int (json_node_get_object (reply), "id", 0));
+                            hs_json_get_int (json_node_get_object (reply), "id", 0));
   if (status != SOUP_STATUS_CONFLICT)
     {
       if (local == NULL)
@@ -347,11 +347,11 @@ upload_space (HsCliClient *client, const char *path, gboolean *usage, GError **e
                    "--space %s: hyperstard already has a different search space named “%s” "
                    "(space %" G_GINT64_FORMAT "); give the file another \"name\", or use "
                    "--space %s to search the stored one", path, name,
-                   hs_cli_json_int (json_node_get_object (stored), "id", 0), name);
+                   hs_json_get_int (json_node_get_object (stored), "id", 0), name);
       return NULL;
     }
   return g_strdup_printf ("%" G_GINT64_FORMAT,
-                          hs_cli_json_int (json_node_get_object (stored), "id", 0));
+                          hs_json_get_int (json_node_get_object (stored), "id", 0));
 }
 
 /* Checks an option given as an integer (not_set when absent). */
@@ -505,11 +505,11 @@ search_start (int argc, char **argv)
     }
   o = JSON_NODE_HOLDS_OBJECT (reply) ? json_node_get_object (reply) : NULL;
   g_print ("Search %" G_GINT64_FORMAT " %s: %s on %s, budget %" G_GINT64_FORMAT " epochs\n",
-           hs_cli_json_int (o, "id", 0),
-           hs_cli_json_string (o, "state") ? hs_cli_json_string (o, "state") : "queued",
-           hs_cli_json_string (o, "method") ? hs_cli_json_string (o, "method") : method,
-           hs_cli_json_string (o, "dataset") ? hs_cli_json_string (o, "dataset") : dataset,
-           hs_cli_json_int (hs_cli_json_object (o, "settings"), "budget_epochs", budget));
+           hs_json_get_int (o, "id", 0),
+           hs_json_get_string (o, "state") ? hs_json_get_string (o, "state") : "queued",
+           hs_json_get_string (o, "method") ? hs_json_get_string (o, "method") : method,
+           hs_json_get_string (o, "dataset") ? hs_json_get_string (o, "dataset") : dataset,
+           hs_json_get_int (hs_json_get_object (o, "settings"), "budget_epochs", budget));
   return 0;
 }
 
@@ -573,7 +573,7 @@ search_list (int argc, char **argv)
   for (guint i = 0; i < json_array_get_length (all); i++)
     {
       JsonObject *s = json_array_get_object_element (all, i);
-      const char *dataset = hs_cli_json_string (s, "dataset");
+      const char *dataset = hs_json_get_string (s, "dataset");
       width = MAX (width, (guint) g_utf8_strlen (dataset ? dataset : "", -1));
     }
   width = MIN (width, 32);
@@ -582,30 +582,30 @@ search_list (int argc, char **argv)
   for (guint i = 0; i < json_array_get_length (all); i++)
     {
       JsonObject *s = json_array_get_object_element (all, i);
-      const char *dataset = hs_cli_json_string (s, "dataset");
-      g_autofree char *acc = format_acc (hs_cli_json_double (s, "best_val_acc"));
+      const char *dataset = hs_json_get_string (s, "dataset");
+      g_autofree char *acc = format_acc (hs_json_get_double (s, "best_val_acc"));
       g_autofree char *trials = NULL;
       glong pad;
 
-      if (hs_cli_json_int (s, "n_failed", 0) > 0)
+      if (hs_json_get_int (s, "n_failed", 0) > 0)
         trials = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " (%" G_GINT64_FORMAT
-                                  " ✗)", hs_cli_json_int (s, "n_done", 0),
-                                  hs_cli_json_int (s, "n_trials", 0),
-                                  hs_cli_json_int (s, "n_failed", 0));
+                                  " ✗)", hs_json_get_int (s, "n_done", 0),
+                                  hs_json_get_int (s, "n_trials", 0),
+                                  hs_json_get_int (s, "n_failed", 0));
       else
         trials = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
-                                  hs_cli_json_int (s, "n_done", 0),
-                                  hs_cli_json_int (s, "n_trials", 0));
+                                  hs_json_get_int (s, "n_done", 0),
+                                  hs_json_get_int (s, "n_trials", 0));
       /* printf pads by bytes; names and "–" are UTF-8. */
       pad = (glong) width - g_utf8_strlen (dataset ? dataset : "", -1);
       g_print ("%5" G_GINT64_FORMAT "  %-9s  %-18s  %s%*s  %*s  %*s  %6" G_GINT64_FORMAT "\n",
-               hs_cli_json_int (s, "id", 0),
-               hs_cli_json_string (s, "state") ? hs_cli_json_string (s, "state") : "?",
-               hs_cli_json_string (s, "method") ? hs_cli_json_string (s, "method") : "?",
+               hs_json_get_int (s, "id", 0),
+               hs_json_get_string (s, "state") ? hs_json_get_string (s, "state") : "?",
+               hs_json_get_string (s, "method") ? hs_json_get_string (s, "method") : "?",
                dataset ? dataset : "", (int) MAX (pad, 0), "",
                (int) (13 + strlen (trials) - g_utf8_strlen (trials, -1)), trials,
                (int) (8 + strlen (acc) - g_utf8_strlen (acc, -1)), acc,
-               hs_cli_json_int (s, "epochs_spent", 0));
+               hs_json_get_int (s, "epochs_spent", 0));
     }
   return 0;
 }
@@ -615,22 +615,22 @@ search_list (int argc, char **argv)
 static void
 print_search (HsCliClient *client, JsonObject *s, JsonObject *best)
 {
-  JsonObject *settings = hs_cli_json_object (s, "settings");
-  gint64 space_id = hs_cli_json_int (s, "space_id", 0);
+  JsonObject *settings = hs_json_get_object (s, "settings");
+  gint64 space_id = hs_json_get_int (s, "space_id", 0);
   g_autofree char *space_path = g_strdup_printf (API "/spaces/%" G_GINT64_FORMAT, space_id);
   g_autoptr(JsonNode) space = hs_cli_client_request (client, "GET", space_path, NULL, NULL,
                                                      NULL);
   const char *space_name = space && JSON_NODE_HOLDS_OBJECT (space)
-                           ? hs_cli_json_string (json_node_get_object (space), "name") : NULL;
-  g_autofree char *created = format_time (hs_cli_json_int (s, "created", 0));
-  g_autofree char *started = format_time (hs_cli_json_int (s, "started", 0));
-  g_autofree char *finished = format_time (hs_cli_json_int (s, "finished", 0));
-  g_autofree char *acc = format_acc (hs_cli_json_double (s, "best_val_acc"));
-  const char *error = hs_cli_json_string (s, "error");
+                           ? hs_json_get_string (json_node_get_object (space), "name") : NULL;
+  g_autofree char *created = format_time (hs_json_get_int (s, "created", 0));
+  g_autofree char *started = format_time (hs_json_get_int (s, "started", 0));
+  g_autofree char *finished = format_time (hs_json_get_int (s, "finished", 0));
+  g_autofree char *acc = format_acc (hs_json_get_double (s, "best_val_acc"));
+  const char *error = hs_json_get_string (s, "error");
 
-  g_print ("Search %" G_GINT64_FORMAT ": %s on %s\n", hs_cli_json_int (s, "id", 0),
-           hs_cli_json_string (s, "method"), hs_cli_json_string (s, "dataset"));
-  g_print ("  State:     %s\n", hs_cli_json_string (s, "state"));
+  g_print ("Search %" G_GINT64_FORMAT ": %s on %s\n", hs_json_get_int (s, "id", 0),
+           hs_json_get_string (s, "method"), hs_json_get_string (s, "dataset"));
+  g_print ("  State:     %s\n", hs_json_get_string (s, "state"));
   if (error != NULL)
     g_print ("  Error:     %s\n", error);
   if (space_name != NULL)
@@ -640,35 +640,35 @@ print_search (HsCliClient *client, JsonObject *s, JsonObject *best)
   g_print ("  Settings:  budget %" G_GINT64_FORMAT " epochs, at most %" G_GINT64_FORMAT
            " per configuration, η %" G_GINT64_FORMAT ", min %" G_GINT64_FORMAT
            ", n_configs %" G_GINT64_FORMAT ", seed %" G_GINT64_FORMAT "\n",
-           hs_cli_json_int (settings, "budget_epochs", 0),
-           hs_cli_json_int (settings, "max_epochs", 0), hs_cli_json_int (settings, "eta", 0),
-           hs_cli_json_int (settings, "min_epochs", 0),
-           hs_cli_json_int (settings, "n_configs", 0), hs_cli_json_int (settings, "seed", 0));
-  g_print ("  Priority:  %" G_GINT64_FORMAT "\n", hs_cli_json_int (s, "priority", 0));
+           hs_json_get_int (settings, "budget_epochs", 0),
+           hs_json_get_int (settings, "max_epochs", 0), hs_json_get_int (settings, "eta", 0),
+           hs_json_get_int (settings, "min_epochs", 0),
+           hs_json_get_int (settings, "n_configs", 0), hs_json_get_int (settings, "seed", 0));
+  g_print ("  Priority:  %" G_GINT64_FORMAT "\n", hs_json_get_int (s, "priority", 0));
   g_print ("  Created:   %s\n  Started:   %s\n  Finished:  %s\n", created, started, finished);
   g_print ("  Trials:    %" G_GINT64_FORMAT " (%" G_GINT64_FORMAT " done, %" G_GINT64_FORMAT
-           " failed, %" G_GINT64_FORMAT " running)\n", hs_cli_json_int (s, "n_trials", 0),
-           hs_cli_json_int (s, "n_done", 0), hs_cli_json_int (s, "n_failed", 0),
-           hs_cli_json_int (s, "n_running", 0));
+           " failed, %" G_GINT64_FORMAT " running)\n", hs_json_get_int (s, "n_trials", 0),
+           hs_json_get_int (s, "n_done", 0), hs_json_get_int (s, "n_failed", 0),
+           hs_json_get_int (s, "n_running", 0));
   g_print ("  Epochs:    %" G_GINT64_FORMAT " spent of %" G_GINT64_FORMAT "\n",
-           hs_cli_json_int (s, "epochs_spent", 0),
-           hs_cli_json_int (settings, "budget_epochs", 0));
+           hs_json_get_int (s, "epochs_spent", 0),
+           hs_json_get_int (settings, "budget_epochs", 0));
   if (best == NULL)
     {
-      g_print ("  Best:      %s\n", hs_cli_json_int (s, "best_trial", -1) < 0
+      g_print ("  Best:      %s\n", hs_json_get_int (s, "best_trial", -1) < 0
                                     ? "no result yet" : acc);
       return;
     }
   {
-    g_autofree char *seconds = format_seconds (hs_cli_json_double (best, "seconds"));
+    g_autofree char *seconds = format_seconds (hs_json_get_double (best, "seconds"));
     JsonNode *config = json_object_get_member (best, "config");
     g_autofree char *config_text = config ? hs_json_to_text (config) : g_strdup ("");
 
     g_print ("  Best:      val acc %s, trial %" G_GINT64_FORMAT " (config %s, epochs %"
              G_GINT64_FORMAT "→%" G_GINT64_FORMAT ", %s on %s)\n", acc,
-             hs_cli_json_int (best, "id", 0), hs_cli_json_string (best, "config_id"),
-             hs_cli_json_int (best, "from_epoch", 0), hs_cli_json_int (best, "to_epoch", 0),
-             seconds, hs_cli_json_string (best, "device") ? hs_cli_json_string (best, "device")
+             hs_json_get_int (best, "id", 0), hs_json_get_string (best, "config_id"),
+             hs_json_get_int (best, "from_epoch", 0), hs_json_get_int (best, "to_epoch", 0),
+             seconds, hs_json_get_string (best, "device") ? hs_json_get_string (best, "device")
                                                           : "?");
     g_print ("             %s\n", config_text);
   }
@@ -746,7 +746,7 @@ search_control (const char *action, int argc, char **argv)
   /* The reply is the search as it is now: running trials stop in a moment
    * (they keep their checkpoints), so a pause or cancel may still say
    * running. */
-  state = hs_cli_json_string (json_node_get_object (reply), "state");
+  state = hs_json_get_string (json_node_get_object (reply), "state");
   if (g_str_equal (action, "pause") && g_strcmp0 (state, "paused") != 0)
     g_print ("Search %" G_GINT64_FORMAT ": pausing (its running trials stop and keep their "
              "checkpoints)\n", id);
@@ -920,21 +920,21 @@ watch_quit (Watch *w, int status)
 static void
 print_summary (Watch *w, JsonObject *s)
 {
-  const char *state = hs_cli_json_string (s, "state");
-  const char *error = hs_cli_json_string (s, "error");
-  g_autofree char *acc = format_acc (hs_cli_json_double (s, "best_val_acc"));
+  const char *state = hs_json_get_string (s, "state");
+  const char *error = hs_json_get_string (s, "error");
+  g_autofree char *acc = format_acc (hs_json_get_double (s, "best_val_acc"));
   g_autofree char *best = NULL;
   g_autofree char *failed = NULL;
 
-  if (hs_cli_json_int (s, "best_trial", -1) >= 0)
+  if (hs_json_get_int (s, "best_trial", -1) >= 0)
     best = g_strdup_printf (", best val acc %s (trial %" G_GINT64_FORMAT ")", acc,
-                            hs_cli_json_int (s, "best_trial", -1));
-  if (hs_cli_json_int (s, "n_failed", 0) > 0)
-    failed = g_strdup_printf (", %" G_GINT64_FORMAT " failed", hs_cli_json_int (s, "n_failed", 0));
+                            hs_json_get_int (s, "best_trial", -1));
+  if (hs_json_get_int (s, "n_failed", 0) > 0)
+    failed = g_strdup_printf (", %" G_GINT64_FORMAT " failed", hs_json_get_int (s, "n_failed", 0));
   watch_print (w, "Search %" G_GINT64_FORMAT " %s: %" G_GINT64_FORMAT " trials%s, %"
                G_GINT64_FORMAT " epochs%s%s%s", w->id, state ? state : "?",
-               hs_cli_json_int (s, "n_done", 0), failed ? failed : "",
-               hs_cli_json_int (s, "epochs_spent", 0), best ? best : "",
+               hs_json_get_int (s, "n_done", 0), failed ? failed : "",
+               hs_json_get_int (s, "epochs_spent", 0), best ? best : "",
                error ? ": " : "", error ? error : "");
 }
 
@@ -942,7 +942,7 @@ print_summary (Watch *w, JsonObject *s)
 static gboolean
 maybe_finish (Watch *w, JsonObject *s)
 {
-  const char *state = hs_cli_json_string (s, "state");
+  const char *state = hs_json_get_string (s, "state");
 
   if (!state_is_final (state))
     return FALSE;
@@ -955,7 +955,7 @@ maybe_finish (Watch *w, JsonObject *s)
 static void
 on_search_state (Watch *w, JsonObject *s)
 {
-  const char *state = hs_cli_json_string (s, "state");
+  const char *state = hs_json_get_string (s, "state");
 
   if (state == NULL || maybe_finish (w, s))
     return;
@@ -1031,15 +1031,15 @@ update_bar (Watch *w)
 static Running *
 running_for (Watch *w, JsonObject *data, const char *id_member)
 {
-  guint id = (guint) hs_cli_json_int (data, id_member, 0);
+  guint id = (guint) hs_json_get_int (data, id_member, 0);
   Running *r = g_hash_table_lookup (w->running, GUINT_TO_POINTER (id));
 
   if (r == NULL)
     {
       r = g_new0 (Running, 1);
       r->id = id;
-      r->from_epoch = hs_cli_json_int (data, "from_epoch", 0);
-      r->to_epoch = hs_cli_json_int (data, "to_epoch", r->from_epoch + 1);
+      r->from_epoch = hs_json_get_int (data, "from_epoch", 0);
+      r->to_epoch = hs_json_get_int (data, "to_epoch", r->from_epoch + 1);
       r->epoch = r->from_epoch + 1;
       r->last_val_acc = NAN;
       g_hash_table_insert (w->running, GUINT_TO_POINTER (id), r);
@@ -1054,7 +1054,7 @@ on_trial_started (Watch *w, JsonObject *t)
 
   if (!w->json && !w->tty)
     watch_print (w, "Trial %u started: config %s, epochs %" G_GINT64_FORMAT "→%"
-                 G_GINT64_FORMAT, r->id, hs_cli_json_string (t, "config_id"), r->from_epoch,
+                 G_GINT64_FORMAT, r->id, hs_json_get_string (t, "config_id"), r->from_epoch,
                  r->to_epoch);
   update_bar (w);
 }
@@ -1064,18 +1064,18 @@ on_trial_progress (Watch *w, JsonObject *p, gboolean epoch_done)
 {
   Running *r = running_for (w, p, "trial_id");
 
-  r->preparing = g_strcmp0 (hs_cli_json_string (p, "phase"), "preparing") == 0;
-  r->epoch = hs_cli_json_int (p, "epoch", r->epoch);
-  r->fraction = CLAMP (hs_cli_json_double (p, "fraction"), 0.0, 1.0);
+  r->preparing = g_strcmp0 (hs_json_get_string (p, "phase"), "preparing") == 0;
+  r->epoch = hs_json_get_int (p, "epoch", r->epoch);
+  r->fraction = CLAMP (hs_json_get_double (p, "fraction"), 0.0, 1.0);
   if (isnan (r->fraction))
     r->fraction = 0;
   if (epoch_done)
     {
-      r->last_val_acc = hs_cli_json_double (p, "val_acc");
+      r->last_val_acc = hs_json_get_double (p, "val_acc");
       if (!w->json && !w->tty)
         {
           g_autofree char *acc = format_acc (r->last_val_acc);
-          g_autofree char *seconds = format_seconds (hs_cli_json_double (p, "seconds"));
+          g_autofree char *seconds = format_seconds (hs_json_get_double (p, "seconds"));
           watch_print (w, "Trial %u: epoch %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
                        ", val acc %s, %s", r->id, r->epoch, r->to_epoch, acc, seconds);
         }
@@ -1087,23 +1087,23 @@ on_trial_progress (Watch *w, JsonObject *p, gboolean epoch_done)
 static void
 on_trial_finished (Watch *w, JsonObject *t)
 {
-  guint id = (guint) hs_cli_json_int (t, "id", 0);
-  g_autofree char *acc = format_acc (hs_cli_json_double (t, "val_acc"));
-  g_autofree char *seconds = format_seconds (hs_cli_json_double (t, "seconds"));
-  const char *config_id = hs_cli_json_string (t, "config_id");
+  guint id = (guint) hs_json_get_int (t, "id", 0);
+  g_autofree char *acc = format_acc (hs_json_get_double (t, "val_acc"));
+  g_autofree char *seconds = format_seconds (hs_json_get_double (t, "seconds"));
+  const char *config_id = hs_json_get_string (t, "config_id");
 
   g_hash_table_remove (w->running, GUINT_TO_POINTER (id));
   if (!w->json)
     {
-      if (g_strcmp0 (hs_cli_json_string (t, "state"), "failed") == 0)
+      if (g_strcmp0 (hs_json_get_string (t, "state"), "failed") == 0)
         watch_print (w, "Trial %u  %s  epochs %" G_GINT64_FORMAT "→%" G_GINT64_FORMAT
                      "  failed: %s", id, config_id ? config_id : "?",
-                     hs_cli_json_int (t, "from_epoch", 0), hs_cli_json_int (t, "to_epoch", 0),
-                     hs_cli_json_string (t, "error") ? hs_cli_json_string (t, "error") : "?");
+                     hs_json_get_int (t, "from_epoch", 0), hs_json_get_int (t, "to_epoch", 0),
+                     hs_json_get_string (t, "error") ? hs_json_get_string (t, "error") : "?");
       else
         watch_print (w, "Trial %u  %s  epochs %" G_GINT64_FORMAT "→%" G_GINT64_FORMAT
                      "  val acc %s  %s", id, config_id ? config_id : "?",
-                     hs_cli_json_int (t, "from_epoch", 0), hs_cli_json_int (t, "to_epoch", 0),
+                     hs_json_get_int (t, "from_epoch", 0), hs_json_get_int (t, "to_epoch", 0),
                      acc, seconds);
     }
   update_bar (w);
@@ -1124,10 +1124,10 @@ on_message (SoupWebsocketConnection *connection, gint type, GBytes *message, gpo
       json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return;
   event = json_node_get_object (json_parser_get_root (parser));
-  if (hs_cli_json_int (event, "search_id", 0) != w->id)
+  if (hs_json_get_int (event, "search_id", 0) != w->id)
     return;  /* another search's, an import's */
-  event_type = hs_cli_json_string (event, "type");
-  payload = hs_cli_json_object (event, "data");
+  event_type = hs_json_get_string (event, "type");
+  payload = hs_json_get_object (event, "data");
   if (event_type == NULL || payload == NULL)
     return;
   if (w->json)
@@ -1210,7 +1210,7 @@ print_state_event (JsonNode *search)
   json_builder_set_member_name (b, "type");
   json_builder_add_string_value (b, "search-state");
   json_builder_set_member_name (b, "search_id");
-  json_builder_add_int_value (b, hs_cli_json_int (json_node_get_object (search), "id", 0));
+  json_builder_add_int_value (b, hs_json_get_int (json_node_get_object (search), "id", 0));
   json_builder_set_member_name (b, "data");
   json_builder_add_value (b, json_node_copy (search));
   json_builder_end_object (b);
@@ -1263,7 +1263,7 @@ search_watch (int argc, char **argv)
    * needs no stream. */
   if ((search = get_search (client, id, &error)) == NULL)
     return fail ("search watch", error);
-  if (!state_is_final (hs_cli_json_string (json_node_get_object (search), "state")))
+  if (!state_is_final (hs_json_get_string (json_node_get_object (search), "state")))
     {
       if ((connection = hs_cli_client_connect_events (client, API "/events", NULL,
                                                       &error)) == NULL)
@@ -1284,16 +1284,16 @@ search_watch (int argc, char **argv)
       return w.status;
     }
 
-  w.state = g_strdup (hs_cli_json_string (s, "state"));
+  w.state = g_strdup (hs_json_get_string (s, "state"));
   if (!w.json)
     {
-      g_autofree char *acc = format_acc (hs_cli_json_double (s, "best_val_acc"));
+      g_autofree char *acc = format_acc (hs_json_get_double (s, "best_val_acc"));
       g_print ("Watching search %" G_GINT64_FORMAT ": %s on %s, %s; %" G_GINT64_FORMAT
                " trials done, %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " epochs spent, "
-               "best val acc %s%s\n", id, hs_cli_json_string (s, "method"),
-               hs_cli_json_string (s, "dataset"), w.state, hs_cli_json_int (s, "n_done", 0),
-               hs_cli_json_int (s, "epochs_spent", 0),
-               hs_cli_json_int (hs_cli_json_object (s, "settings"), "budget_epochs", 0), acc,
+               "best val acc %s%s\n", id, hs_json_get_string (s, "method"),
+               hs_json_get_string (s, "dataset"), w.state, hs_json_get_int (s, "n_done", 0),
+               hs_json_get_int (s, "epochs_spent", 0),
+               hs_json_get_int (hs_json_get_object (s, "settings"), "budget_epochs", 0), acc,
                w.tty ? " (Ctrl-C stops watching; the search goes on)" : "");
       fflush (stdout);
     }

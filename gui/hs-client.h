@@ -9,6 +9,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "hs-json-text.h"
+
 G_BEGIN_DECLS
 
 #define HS_CLIENT_ERROR (hs_client_error_quark ())
@@ -50,9 +52,5 @@ JsonNode   *hs_client_request_finish   (HsClient     *self,
 void        hs_client_watch_events     (HsClient *self);
 
 /* Small JSON helpers: NULL / def / NAN for a missing or null member. */
-const char *hs_json_get_string (JsonObject *object, const char *name);
-gint64      hs_json_get_int    (JsonObject *object, const char *name, gint64 def);
-double      hs_json_get_double (JsonObject *object, const char *name);
-JsonArray  *hs_json_get_array  (JsonObject *object, const char *name);
 
 G_END_DECLS

@@ -14,4 +14,14 @@ G_BEGIN_DECLS
 
 char *hs_json_to_text (JsonNode *node);
 
+/* Members of an object as the daemon's replies hold them, leniently: NULL
+ * (or def, NaN) when object is NULL, the member is missing or of another
+ * type; whole numbers read as doubles and doubles (truncated) and booleans
+ * as whole numbers. */
+const char *hs_json_get_string (JsonObject *object, const char *name);
+gint64      hs_json_get_int (JsonObject *object, const char *name, gint64 def);
+gdouble     hs_json_get_double (JsonObject *object, const char *name);
+JsonArray  *hs_json_get_array (JsonObject *object, const char *name);
+JsonObject *hs_json_get_object (JsonObject *object, const char *name);
+
 G_END_DECLS
