@@ -457,7 +457,7 @@ on_trial_done (GObject *source, GAsyncResult *result, gpointer data)
           g_warning ("search %" G_GINT64_FORMAT ", trial %u: %s", w->search_id, w->trial_id,
                      store_error->message);
           a->stopping = STOP_PAUSE;
-          hs_store_requeue_running_trials (queue->store, w->search_id, NULL);
+          hs_store_requeue_trial (queue->store, w->search_id, w->trial_id, NULL);
         }
       else
         emit_trial (queue, w->search_id, w->trial_id, "trial-finished");
@@ -470,7 +470,7 @@ on_trial_done (GObject *source, GAsyncResult *result, gpointer data)
         hs_store_fail_trial (queue->store, w->search_id, w->trial_id, "cancelled", NULL);
       else
         {
-          hs_store_requeue_running_trials (queue->store, w->search_id, NULL);
+          hs_store_requeue_trial (queue->store, w->search_id, w->trial_id, NULL);
           /* Resumed before it stopped: it runs again, first. */
           if (a->stopping == STOP_NONE && !queue->shutting_down)
             g_queue_push_head (&a->ready, GUINT_TO_POINTER (w->trial_id));

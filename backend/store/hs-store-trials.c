@@ -566,8 +566,10 @@ hs_store_fail_trial (HsStore *store, gint64 search_id, guint id, const char *mes
   return hs_store_end (store, fail_trial_locked (store, search_id, id, message, error), error);
 }
 
+/* trial_id < 0: every running trial of the search. */
 static gboolean
-requeue_locked (HsStore *store, gint64 search_id, guint *n_reset, GError **error)
+requeue_locked (HsStore *store, gint64 search_id, gint64 trial_id, guint *n_reset,
+                GError **error)
 {
   g_auto(HsStoreStmt) stmt = NULL;
   g_autofree char *what = NULL;
@@ -577,11 +579,13 @@ requeue_locked (HsStore *store, gint64 search_id, guint *n_reset, GError **error
 
   stmt = hs_store_prepare (store,
                            "UPDATE trials SET state = 'pending', curve = '[]', losses = '[]', "
-                           "device = NULL, started = 0 WHERE search_id = ?1 AND state = 'running'",
+                           "device = NULL, started = 0 WHERE search_id = ?1 AND state = 'running' "
+                           "AND (?2 < 0 OR id = ?2)",
                            error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, search_id);
+  sqlite3_bind_int64 (stmt, 2, trial_id);
   what = g_strdup_printf ("search %" G_GINT64_FORMAT ": requeueing running trials", search_id);
   if (!hs_store_step_done (store, stmt, what, error))
     return FALSE;
@@ -589,8 +593,8 @@ requeue_locked (HsStore *store, gint64 search_id, guint *n_reset, GError **error
   return TRUE;
 }
 
-guint
-hs_store_requeue_running_trials (HsStore *store, gint64 search_id, GError **error)
+static guint
+requeue (HsStore *store, gint64 search_id, gint64 trial_id, GError **error)
 {
   guint n_reset = 0;
 
@@ -599,10 +603,30 @@ hs_store_requeue_running_trials (HsStore *store, gint64 search_id, GError **erro
   if (!hs_store_begin (store, error,
                        "search %" G_GINT64_FORMAT ": requeueing running trials", search_id))
     return 0;
-  if (!hs_store_end (store, requeue_locked (store, search_id, &n_reset, error), error))
+  if (!hs_store_end (store, requeue_locked (store, search_id, trial_id, &n_reset, error), error))
     return 0;
   if (n_reset > 0)
     g_debug ("%s: search %" G_GINT64_FORMAT ": %u running trials back to pending",
              store->path, search_id, n_reset);
   return n_reset;
+}
+
+guint
+hs_store_requeue_running_trials (HsStore *store, gint64 search_id, GError **error)
+{
+  return requeue (store, search_id, -1, error);
+}
+
+gboolean
+hs_store_requeue_trial (HsStore *store, gint64 search_id, guint id, GError **error)
+{
+  GError *local = NULL;
+  guint n = requeue (store, search_id, id, &local);
+
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  return n == 1;
 }

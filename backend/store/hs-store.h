@@ -211,6 +211,9 @@ gboolean      hs_store_fail_trial (HsStore *store, gint64 search_id, guint id,
  * dropped (after a crash: it runs again from its last checkpoint); the
  * number reset. */
 guint         hs_store_requeue_running_trials (HsStore *store, gint64 search_id, GError **error);
+/* The same for one trial (paused or stopped while others of the search go
+ * on); FALSE when it was not running. */
+gboolean      hs_store_requeue_trial (HsStore *store, gint64 search_id, guint id, GError **error);
 HsStoreTrial *hs_store_get_trial (HsStore *store, gint64 search_id, guint id, GError **error);
 /* HsStoreTrial in id order; offset/limit page them (limit 0: all). */
 GPtrArray    *hs_store_list_trials (HsStore *store, gint64 search_id, guint offset, guint limit,

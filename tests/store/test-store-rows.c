@@ -654,6 +654,23 @@ test_requeue (StoreFixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (hs_store_requeue_running_trials (store, 555, &error), ==, 0);
   g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* One trial paused while another of the search runs on: only it goes
+   * back to pending. */
+  g_assert_true (hs_store_start_trial (store, search_id, 0, "cpu", &error));
+  g_assert_true (hs_store_start_trial (store, search_id, 1, "cpu", &error));
+  g_assert_no_error (error);
+  g_assert_true (hs_store_requeue_trial (store, search_id, 1, &error));
+  g_assert_no_error (error);
+  g_assert_false (hs_store_requeue_trial (store, search_id, 1, &error));
+  g_assert_no_error (error);
+  got = hs_store_get_trial (store, search_id, 0, &error);
+  g_assert_cmpint (got->state, ==, HS_STORE_TRIAL_RUNNING);
+  g_clear_pointer (&got, hs_store_trial_free);
+  got = hs_store_get_trial (store, search_id, 1, &error);
+  g_assert_cmpint (got->state, ==, HS_STORE_TRIAL_PENDING);
+  g_clear_pointer (&got, hs_store_trial_free);
 }
 
 static void
