@@ -6,7 +6,11 @@
 
 #include "hs-store-private.h"
 
-#define SPACE_COLUMNS "id, name, json, created"
+/* The last column counts the searches that refer to the space, in any
+ * state: a space they use is never changed or deleted under them. */
+#define SPACE_COLUMNS \
+  "id, name, json, created, " \
+  "(SELECT COUNT(*) FROM searches WHERE searches.space_id = spaces.id)"
 
 void
 hs_store_space_free (HsStoreSpace *space)
@@ -27,7 +31,33 @@ space_from_row (sqlite3_stmt *stmt)
   space->name = hs_store_column_dup (stmt, 1);
   space->json = hs_store_column_dup (stmt, 2);
   space->created = sqlite3_column_int64 (stmt, 3);
+  space->n_searches = (guint) sqlite3_column_int64 (stmt, 4);
   return space;
+}
+
+/* A name, and only well-formed JSON: what it describes is
+ * hs-search-space.c's to judge, but text that no reader can parse back is
+ * refused here. */
+static gboolean
+space_is_valid (const char *name, const char *json, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+
+  if (name == NULL || *name == '\0')
+    {
+      g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_INVALID, "space: “name” is empty");
+      return FALSE;
+    }
+  if (json == NULL || !json_parser_load_from_data (parser, json, -1, &local_error) ||
+      json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_INVALID,
+                   "space “%s”: “json” is not JSON: %s", name,
+                   local_error != NULL ? local_error->message : "empty");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -63,29 +93,12 @@ add_space_locked (HsStore *store, const char *name, const char *json, gint64 *id
 gint64
 hs_store_add_space (HsStore *store, const char *name, const char *json, GError **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) local_error = NULL;
   gint64 id = 0;
 
   g_return_val_if_fail (store != NULL, 0);
 
-  if (name == NULL || *name == '\0')
-    {
-      g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_INVALID, "space: “name” is empty");
-      return 0;
-    }
-  /* Only well-formed JSON: what it describes is hs-search-space.c's to
-   * judge, but text that no reader can parse back is refused here. */
-  parser = json_parser_new ();
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, &local_error) ||
-      json_parser_get_root (parser) == NULL)
-    {
-      g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_INVALID,
-                   "space “%s”: “json” is not JSON: %s", name,
-                   local_error != NULL ? local_error->message : "empty");
-      return 0;
-    }
-
+  if (!space_is_valid (name, json, error))
+    return 0;
   if (!hs_store_begin (store, error, "storing space “%s”", name))
     return 0;
   if (!hs_store_end (store, add_space_locked (store, name, json, &id, error), error))
@@ -162,4 +175,107 @@ hs_store_list_spaces (HsStore *store, GError **error)
       return NULL;
     }
   return g_steal_pointer (&spaces);
+}
+
+gint64
+hs_store_count_space_searches (HsStore *store, gint64 space_id, GError **error)
+{
+  g_autoptr(HsStoreSpace) space = NULL;
+
+  g_return_val_if_fail (store != NULL, -1);
+
+  if ((space = hs_store_get_space (store, space_id, error)) == NULL)
+    return -1;
+  return space->n_searches;
+}
+
+/* The space, when it exists and no search refers to it; inside the write's
+ * transaction, so no search can start using it in between. */
+static HsStoreSpace *
+get_unused_space_locked (HsStore *store, gint64 id, const char *what, GError **error)
+{
+  g_autoptr(HsStoreSpace) space = hs_store_get_space (store, id, error);
+
+  if (space == NULL)
+    return NULL;
+  if (space->n_searches > 0)
+    {
+      g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_INVALID,
+                   "space “%s” is used by %u search%s; it cannot be %s (add a new space "
+                   "instead)", space->name, space->n_searches,
+                   space->n_searches == 1 ? "" : "es", what);
+      return NULL;
+    }
+  return g_steal_pointer (&space);
+}
+
+static gboolean
+update_space_locked (HsStore *store, gint64 id, const char *name, const char *json,
+                     GError **error)
+{
+  g_autoptr(HsStoreSpace) space = get_unused_space_locked (store, id, "changed", error);
+  g_auto(HsStoreStmt) stmt = NULL;
+  int rc;
+
+  if (space == NULL)
+    return FALSE;
+  if (name == NULL)
+    name = space->name;
+  if (!space_is_valid (name, json, error))
+    return FALSE;
+  stmt = hs_store_prepare (store, "UPDATE spaces SET name = ?1, json = ?2 WHERE id = ?3", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, json, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_CONSTRAINT_UNIQUE)
+    {
+      g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_EXISTS,
+                   "space “%s” already exists", name);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      hs_store_set_sqlite_error (store, error, rc, "changing space “%s”", space->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+hs_store_update_space (HsStore *store, gint64 id, const char *name, const char *json,
+                       GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+
+  if (!hs_store_begin (store, error, "changing space %" G_GINT64_FORMAT, id))
+    return FALSE;
+  return hs_store_end (store, update_space_locked (store, id, name, json, error), error);
+}
+
+static gboolean
+delete_space_locked (HsStore *store, gint64 id, GError **error)
+{
+  g_autoptr(HsStoreSpace) space = get_unused_space_locked (store, id, "deleted", error);
+  g_auto(HsStoreStmt) stmt = NULL;
+
+  if (space == NULL)
+    return FALSE;
+  stmt = hs_store_prepare (store, "DELETE FROM spaces WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return hs_store_step_done (store, stmt, "deleting a space", error);
+}
+
+gboolean
+hs_store_delete_space (HsStore *store, gint64 id, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+
+  if (!hs_store_begin (store, error, "deleting space %" G_GINT64_FORMAT, id))
+    return FALSE;
+  return hs_store_end (store, delete_space_locked (store, id, error), error);
 }

@@ -87,6 +87,8 @@ typedef struct {
   char *name;          /* unique */
   char *json;          /* the space's JSON text as given */
   gint64 created;
+  guint n_searches;    /* searches (in any state) that refer to it; read-only,
+                        * computed by the get/find/list calls */
 } HsStoreSpace;
 
 void          hs_store_space_free (HsStoreSpace *space);
@@ -97,6 +99,18 @@ HsStoreSpace *hs_store_get_space (HsStore *store, gint64 id, GError **error);
 HsStoreSpace *hs_store_find_space (HsStore *store, const char *name, GError **error);
 /* HsStoreSpace, by id. */
 GPtrArray    *hs_store_list_spaces (HsStore *store, GError **error);
+/* How many searches, in any state, refer to the space; −1 on error
+ * (NOT_FOUND when there is no such space). */
+gint64        hs_store_count_space_searches (HsStore *store, gint64 space_id, GError **error);
+/* Replaces the definition of a space that no search refers to, and its name
+ * too when name is not NULL.  NOT_FOUND when missing; INVALID when json is
+ * not well-formed JSON, the name is empty, or a search refers to the space
+ * (the message says how many); EXISTS when the new name is taken. */
+gboolean      hs_store_update_space (HsStore *store, gint64 id, const char *name,
+                                     const char *json, GError **error);
+/* Deletes a space that no search refers to: NOT_FOUND when missing,
+ * INVALID (saying how many) when a search refers to it. */
+gboolean      hs_store_delete_space (HsStore *store, gint64 id, GError **error);
 
 /* ---- searches ---- */
 

@@ -146,6 +146,87 @@ test_spaces (StoreFixture *fixture, gconstpointer data)
   g_assert_cmpstr (((HsStoreSpace *) list->pdata[1])->name, ==, "small");
 }
 
+/* A space changes or goes only while no search, even a finished one,
+ * refers to it; the count follows the searches. */
+static void
+test_space_edits (StoreFixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStore) store = store_open (fixture->path);
+  g_autoptr(HsStoreSpace) got = NULL;
+  gint64 free_id, used_id, search_id;
+
+  free_id = hs_store_add_space (store, "free", "{\"grid\": {}}", &error);
+  g_assert_no_error (error);
+  search_id = store_add_search (store, "used", "flowers", 0);
+  got = hs_store_find_space (store, "used", &error);
+  g_assert_no_error (error);
+  used_id = got->id;
+  g_assert_cmpuint (got->n_searches, ==, 1);
+  g_clear_pointer (&got, hs_store_space_free);
+  store_add_search (store, "used", "letters", 0);
+  g_assert_cmpint (hs_store_count_space_searches (store, used_id, &error), ==, 2);
+  g_assert_cmpint (hs_store_count_space_searches (store, free_id, &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (hs_store_count_space_searches (store, 99, &error), ==, -1);
+  g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* The definition alone, then with a new name. */
+  g_assert_true (hs_store_update_space (store, free_id, NULL, "{\"grid\": {\"a\": {}}}", &error));
+  g_assert_no_error (error);
+  got = hs_store_get_space (store, free_id, &error);
+  g_assert_cmpstr (got->name, ==, "free");
+  g_assert_cmpstr (got->json, ==, "{\"grid\": {\"a\": {}}}");
+  g_assert_cmpuint (got->n_searches, ==, 0);
+  g_clear_pointer (&got, hs_store_space_free);
+  g_assert_true (hs_store_update_space (store, free_id, "renamed", "[1]", &error));
+  got = hs_store_find_space (store, "renamed", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (got->id, ==, free_id);
+  g_clear_pointer (&got, hs_store_space_free);
+  g_assert_true (hs_store_update_space (store, free_id, "renamed", "[2]", &error));
+
+  /* Refusals leave the row as it was. */
+  g_assert_false (hs_store_update_space (store, free_id, "used", "[3]", &error));
+  g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_EXISTS);
+  g_assert_nonnull (strstr (error->message, "used"));
+  g_clear_error (&error);
+  g_assert_false (hs_store_update_space (store, free_id, NULL, "{\"lr\": ", &error));
+  g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (hs_store_update_space (store, free_id, "", "[3]", &error));
+  g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (hs_store_update_space (store, 99, NULL, "[3]", &error));
+  g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  got = hs_store_get_space (store, free_id, &error);
+  g_assert_cmpstr (got->name, ==, "renamed");
+  g_assert_cmpstr (got->json, ==, "[2]");
+  g_clear_pointer (&got, hs_store_space_free);
+
+  /* A space in use, even by a finished search, stays. */
+  g_assert_true (hs_store_set_search_state (store, search_id, HS_SEARCH_CANCELLED, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (hs_store_update_space (store, used_id, NULL, "[3]", &error));
+  g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "2 searches"));
+  g_clear_error (&error);
+  g_assert_false (hs_store_delete_space (store, used_id, &error));
+  g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "2 searches"));
+  g_clear_error (&error);
+
+  g_assert_true (hs_store_delete_space (store, free_id, &error));
+  g_assert_no_error (error);
+  g_assert_false (hs_store_delete_space (store, free_id, &error));
+  g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (hs_store_find_space (store, "renamed", NULL));
+  g_assert_nonnull (got = hs_store_get_space (store, used_id, &error));
+}
+
 static void
 test_searches (StoreFixture *fixture, gconstpointer data)
 {
@@ -925,6 +1006,7 @@ main (int argc, char **argv)
   g_test_add (name, StoreFixture, NULL, store_fixture_setup, func, store_fixture_teardown)
   ADD ("/store/datasets", test_datasets);
   ADD ("/store/spaces", test_spaces);
+  ADD ("/store/spaces/edits", test_space_edits);
   ADD ("/store/searches/round-trip", test_searches);
   ADD ("/store/searches/states", test_search_states);
   ADD ("/store/searches/queue", test_queue);
