@@ -124,6 +124,7 @@ main (int argc, char **argv)
   g_autoptr(HsStore) store = NULL;
   g_autoptr(HsDevice) device = NULL;
   g_autoptr(HsWeights) weights = NULL;
+  g_autoptr(HsCatalogCache) catalog = NULL;
   g_autoptr(HsTrialRunner) runner = NULL;
   g_autoptr(HsEvents) events = NULL;
   g_autoptr(HsQueue) queue = NULL;
@@ -177,11 +178,11 @@ main (int argc, char **argv)
       g_printerr ("hyperstard: %s\n", error->message);
       return 1;
     }
-  hs_spaces_add_shipped (store);
-  runner = hs_trial_runner_new (device, weights);
+  catalog = hs_catalog_cache_new (NULL);
+  runner = hs_trial_runner_new (device, weights, catalog);
   events = hs_events_new (store);
-  queue = hs_queue_new (store, runner, events, checkpoint_dir, (guint) workers);
-  if ((server = hs_server_new (store, queue, events, socket, &error)) == NULL ||
+  queue = hs_queue_new (store, runner, events, catalog, checkpoint_dir, (guint) workers);
+  if ((server = hs_server_new (store, queue, events, catalog, socket, &error)) == NULL ||
       !hs_queue_start (queue, &error))
     {
       g_printerr ("hyperstard: %s\n", error->message);

@@ -12,12 +12,52 @@
 #include "hs-import.h"
 #include "hs-server-private.h"
 
+/* The details a dataset page shows: the image size and each class's
+ * counts per split; per_class is null for a task not built yet.  From the
+ * open dataset when the image routes have it, else from the file's header
+ * (a few hundred bytes, not the pixels). */
+static void
+add_details (HsServer *server, JsonObject *o, const char *name, const char *path,
+             guint unbuilt_size)
+{
+  HsDataset *ds = hs_dataset_cache_lookup (server->datasets, name);
+  g_autoptr(HsDataset) header = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *per_class;
+  gsize n_images;
+
+  if (ds == NULL && path != NULL &&
+      (ds = header = hs_dataset_load_header (path, &n_images, &error)) == NULL)
+    g_warning ("dataset %s: %s", name, error->message);
+  json_object_set_int_member (o, "image_width", ds ? hs_dataset_get_size (ds) : unbuilt_size);
+  json_object_set_int_member (o, "image_height", ds ? hs_dataset_get_size (ds) : unbuilt_size);
+  if (ds == NULL)
+    {
+      json_object_set_null_member (o, "per_class");
+      return;
+    }
+  per_class = json_array_new ();
+  for (guint c = 0; c < hs_dataset_get_n_classes (ds); c++)
+    {
+      JsonObject *row = json_object_new ();
+
+      json_object_set_string_member (row, "name", hs_dataset_get_class_name (ds, c));
+      json_object_set_int_member (row, "images", hs_dataset_count (ds, c, HS_N_SPLITS));
+      json_object_set_int_member (row, "train", hs_dataset_count (ds, c, HS_SPLIT_TRAIN));
+      json_object_set_int_member (row, "val", hs_dataset_count (ds, c, HS_SPLIT_VAL));
+      json_object_set_int_member (row, "test", hs_dataset_count (ds, c, HS_SPLIT_TEST));
+      json_array_add_object_element (per_class, row);
+    }
+  json_object_set_array_member (o, "per_class", per_class);
+}
+
 /* A built-in task: what the recipe says, and its counts once it was built
  * and recorded. */
 static JsonNode *
-builtin_to_json (HsServer *server, HsTaskRecipe *recipe)
+builtin_to_json (HsServer *server, HsTaskRecipe *recipe, gboolean details)
 {
   g_autoptr(HsStoreDataset) row = hs_store_get_dataset (server->store, recipe->name, NULL);
+  gboolean built = hs_task_is_built (recipe);
   JsonNode *node;
   JsonObject *o;
 
@@ -35,19 +75,30 @@ builtin_to_json (HsServer *server, HsTaskRecipe *recipe)
   json_object_set_string_member (o, "source", "builtin");
   json_object_set_string_member (o, "family", recipe->family);
   json_object_set_string_member (o, "description", recipe->description);
-  json_object_set_boolean_member (o, "built", hs_task_is_built (recipe));
+  json_object_set_boolean_member (o, "built", built);
+  if (details)
+    {
+      g_autofree char *path = built ? hs_task_cache_path (recipe) : NULL;
+      gint size = g_key_file_get_integer (recipe->keyfile, "Task", "size", NULL);
+
+      add_details (server, o, recipe->name, path, size > 0 ? size : HS_DATASET_DEFAULT_SIZE);
+    }
   return node;
 }
 
-/* An imported dataset: the store's row, made from the file the first time. */
+/* An imported dataset: the store's row, made from the file's header the
+ * first time. */
 static JsonNode *
-imported_to_json (HsServer *server, const char *name, GError **error)
+imported_to_json (HsServer *server, const char *name, gboolean details, GError **error)
 {
   g_autoptr(HsStoreDataset) row = hs_store_get_dataset (server->store, name, NULL);
+  g_autofree char *path = hs_dataset_store_path (name);
+  JsonNode *node;
 
   if (row == NULL)
     {
-      g_autoptr(HsDataset) ds = hs_dataset_store_load (name, error);
+      gsize n_images = 0;
+      g_autoptr(HsDataset) ds = hs_dataset_load_header (path, &n_images, error);
 
       if (ds == NULL)
         return NULL;
@@ -55,19 +106,21 @@ imported_to_json (HsServer *server, const char *name, GError **error)
       row->name = g_strdup (name);
       row->source = g_strdup ("imported");
       row->n_classes = hs_dataset_get_n_classes (ds);
-      row->n_images = hs_dataset_get_n_images (ds);
+      row->n_images = n_images;
       row->created = g_get_real_time () / 1000;
       hs_store_put_dataset (server->store, row, NULL);
     }
-  return hs_api_dataset_to_json (row);
+  node = hs_api_dataset_to_json (row);
+  if (details)
+    add_details (server, json_node_get_object (node), name, path, 0);
+  return node;
 }
 
 static void
 list_datasets (HsRequest *req)
 {
-  g_autofree char *dir = hs_catalog_dir ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) catalog = hs_catalog_load (dir, &error);
+  GPtrArray *catalog = hs_catalog_cache_get (req->server->catalog, &error);
   g_auto(GStrv) imported = hs_dataset_store_list (NULL);
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
@@ -75,11 +128,12 @@ list_datasets (HsRequest *req)
   json_builder_set_member_name (b, "datasets");
   json_builder_begin_array (b);
   for (guint i = 0; catalog != NULL && i < catalog->len; i++)
-    json_builder_add_value (b, builtin_to_json (req->server, g_ptr_array_index (catalog, i)));
+    json_builder_add_value (b, builtin_to_json (req->server, g_ptr_array_index (catalog, i),
+                                                FALSE));
   for (guint i = 0; imported != NULL && imported[i] != NULL; i++)
     {
       g_autoptr(GError) local = NULL;
-      JsonNode *node = imported_to_json (req->server, imported[i], &local);
+      JsonNode *node = imported_to_json (req->server, imported[i], FALSE, &local);
 
       if (node != NULL)
         json_builder_add_value (b, node);
@@ -96,24 +150,42 @@ list_datasets (HsRequest *req)
   hs_reply_json (req->msg, SOUP_STATUS_OK, json_builder_get_root (b));
 }
 
+gboolean
+hs_api_dataset_file (HsRequest *req, const char *name, char **path)
+{
+  HsTaskRecipe *recipe;
+
+  *path = NULL;
+  if (hs_dataset_name_is_valid (name, NULL) && hs_dataset_store_exists (name))
+    *path = hs_dataset_store_path (name);
+  else if ((recipe = hs_catalog_cache_find (req->server->catalog, name)) == NULL)
+    hs_reply_error (req->msg, SOUP_STATUS_NOT_FOUND, "not-found",
+                    "no imported dataset or built-in task named “%s”", name);
+  else if (!hs_task_is_built (recipe))
+    hs_reply_error (req->msg, SOUP_STATUS_CONFLICT, "invalid-state",
+                    "the built-in task “%s” is not built yet: it is built when a search first "
+                    "uses it", name);
+  else
+    *path = hs_task_cache_path (recipe);
+  return *path != NULL;
+}
+
 static void
 get_dataset (HsRequest *req, const char *name)
 {
-  g_autofree char *dir = hs_catalog_dir ();
-  g_autoptr(GPtrArray) catalog = hs_catalog_load (dir, NULL);
-  HsTaskRecipe *recipe = catalog ? hs_catalog_find (catalog, name) : NULL;
+  HsTaskRecipe *recipe = hs_catalog_cache_find (req->server->catalog, name);
   g_autoptr(GError) error = NULL;
   JsonNode *node;
 
   if (hs_dataset_name_is_valid (name, NULL) && hs_dataset_store_exists (name))
     {
-      if ((node = imported_to_json (req->server, name, &error)) == NULL)
+      if ((node = imported_to_json (req->server, name, TRUE, &error)) == NULL)
         hs_reply_gerror (req->msg, error);
       else
         hs_reply_json (req->msg, SOUP_STATUS_OK, node);
     }
   else if (recipe != NULL)
-    hs_reply_json (req->msg, SOUP_STATUS_OK, builtin_to_json (req->server, recipe));
+    hs_reply_json (req->msg, SOUP_STATUS_OK, builtin_to_json (req->server, recipe, TRUE));
   else
     hs_reply_error (req->msg, SOUP_STATUS_NOT_FOUND, "not-found",
                     "no imported dataset or built-in task named “%s”", name);
@@ -138,6 +210,7 @@ delete_dataset (HsRequest *req, const char *name)
       hs_reply_gerror (req->msg, error);
       return;
     }
+  hs_dataset_cache_forget (req->server->datasets, name);
   if (!hs_dataset_store_delete (name, &error))
     {
       hs_reply_gerror (req->msg, error);
@@ -150,11 +223,10 @@ delete_dataset (HsRequest *req, const char *name)
 
 typedef struct {
   HsServer *server;
-  SoupServerMessage *msg;
+  HsDeferred *reply;
   char *name;
   char *path;
   gboolean replace;
-  gboolean gone;           /* the client went away */
   HsDataset *dataset;
   HsImportReport *report;
   gint64 last_sent;
@@ -167,7 +239,7 @@ import_free (Import *import)
   g_free (import->path);
   g_clear_pointer (&import->dataset, hs_dataset_free);
   g_clear_pointer (&import->report, hs_import_report_free);
-  g_clear_object (&import->msg);
+  g_clear_pointer (&import->reply, hs_deferred_finish);
   g_free (import);
 }
 
@@ -245,13 +317,14 @@ static void
 on_import_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   Import *import = g_task_get_task_data (G_TASK (result));
+  SoupServerMessage *msg = hs_deferred_get_message (import->reply);
   g_autoptr(GError) error = NULL;
   HsServer *server = import->server;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      if (!import->gone)
-        hs_reply_gerror (import->msg, error);
+      if (msg != NULL)
+        hs_reply_gerror (msg, error);
     }
   else
     {
@@ -260,6 +333,8 @@ on_import_done (GObject *source, GAsyncResult *result, gpointer data)
       g_autoptr(GError) store_error = NULL;
       JsonNode *node;
 
+      /* A replaced dataset's pixels are no longer what the server has open. */
+      hs_dataset_cache_forget (server->datasets, import->name);
       row->name = g_strdup (import->name);
       row->source = g_strdup ("imported");
       row->n_classes = hs_dataset_get_n_classes (import->dataset);
@@ -275,20 +350,12 @@ on_import_done (GObject *source, GAsyncResult *result, gpointer data)
                                   json_node_copy (json_parser_get_root (parser)));
       }
       hs_events_emit (server->events, 0, "dataset-added", json_node_copy (node), TRUE);
-      if (!import->gone)
-        hs_reply_json (import->msg, SOUP_STATUS_CREATED, node);
+      if (msg != NULL)
+        hs_reply_json (msg, SOUP_STATUS_CREATED, node);
       else
         json_node_unref (node);
     }
-  if (!import->gone)
-    soup_server_message_unpause (import->msg);
-}
-
-static void
-on_message_finished (SoupServerMessage *msg, gpointer data)
-{
-  Import *import = data;
-  import->gone = TRUE;
+  g_clear_pointer (&import->reply, hs_deferred_finish);
 }
 
 static void
@@ -328,12 +395,10 @@ import_dataset (HsRequest *req)
     }
   import = g_new0 (Import, 1);
   import->server = req->server;
-  import->msg = g_object_ref (req->msg);
   import->name = g_strdup (name);
   import->path = g_strdup (path);
   import->replace = replace != NULL && json_node_get_boolean (replace);
-  g_signal_connect (req->msg, "finished", G_CALLBACK (on_message_finished), import);
-  soup_server_message_pause (req->msg);
+  import->reply = hs_deferred_new (req->msg);
   task = g_task_new (NULL, NULL, on_import_done, NULL);
   g_task_set_task_data (task, import, (GDestroyNotify) import_free);
   g_task_run_in_thread (task, import_thread);
@@ -352,6 +417,8 @@ hs_route_datasets (HsRequest *req)
     get_dataset (req, req->segments[1]);
   else if (req->n_segments == 2 && g_str_equal (req->method, "DELETE"))
     delete_dataset (req, req->segments[1]);
+  else if (req->n_segments >= 3 && req->n_segments <= 4 && g_str_equal (req->segments[2], "images"))
+    hs_route_dataset_images (req);
   else if (req->n_segments <= 2)
     hs_reply_error (req->msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method",
                     "%s is not allowed here (GET, POST /datasets, DELETE /datasets/NAME)",

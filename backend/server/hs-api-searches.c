@@ -8,7 +8,6 @@
 #include <math.h>
 
 #include "hs-api-json.h"
-#include "hs-catalog.h"
 #include "hs-dataset-store.h"
 #include "hs-events.h"
 #include "hs-search-settings.h"
@@ -18,15 +17,10 @@
 
 /* A dataset a search can name: imported, or a built-in task. */
 static gboolean
-dataset_exists (const char *name)
+dataset_exists (HsServer *server, const char *name)
 {
-  g_autofree char *dir = hs_catalog_dir ();
-  g_autoptr(GPtrArray) catalog = NULL;
-
-  if (hs_dataset_name_is_valid (name, NULL) && hs_dataset_store_exists (name))
-    return TRUE;
-  catalog = hs_catalog_load (dir, NULL);
-  return catalog != NULL && hs_catalog_find (catalog, name) != NULL;
+  return (hs_dataset_name_is_valid (name, NULL) && hs_dataset_store_exists (name)) ||
+         hs_catalog_cache_find (server->catalog, name) != NULL;
 }
 
 static void
@@ -89,7 +83,7 @@ start_search (HsRequest *req)
                       "optionally max_epochs, eta, min_epochs, n_configs, seed");
       return;
     }
-  if (!dataset_exists (dataset))
+  if (!dataset_exists (req->server, dataset))
     {
       hs_reply_error (req->msg, SOUP_STATUS_NOT_FOUND, "not-found",
                       "field “dataset”: no imported dataset or built-in task named “%s”",

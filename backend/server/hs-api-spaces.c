@@ -11,8 +11,9 @@
 #include "hs-server-private.h"
 
 void
-hs_spaces_add_shipped (HsStore *store)
+hs_spaces_add_shipped (HsServer *server)
 {
+  HsStore *store = server->store;
   g_autofree char *dir = hs_spaces_dir ();
   g_autoptr(GDir) d = dir ? g_dir_open (dir, 0, NULL) : NULL;
   const char *name;
@@ -33,9 +34,10 @@ hs_spaces_add_shipped (HsStore *store)
           g_warning ("shipped space %s: %s", path, error->message);
           continue;
         }
-      space_name = hs_search_space_get_name (space);
-      if (space_name == NULL ||
-          (existing = hs_store_find_space (store, space_name, NULL)) != NULL)
+      if ((space_name = hs_search_space_get_name (space)) == NULL)
+        continue;
+      g_hash_table_add (server->shipped, g_strdup (space_name));
+      if ((existing = hs_store_find_space (store, space_name, NULL)) != NULL)
         continue;
       if (hs_store_add_space (store, space_name, text, &error) <= 0)
         g_warning ("shipped space %s: %s", path, error->message);
@@ -65,6 +67,21 @@ hs_api_find_space (HsRequest *req, const char *key)
   return space;
 }
 
+/* A space as the API shows it: the store's fields, whether it ships with
+ * the workbench and how many searches use it (the GUI greys out edit and
+ * delete by these two). */
+static JsonNode *
+space_to_json (HsServer *server, const HsStoreSpace *row, gboolean with_definition)
+{
+  JsonNode *node = hs_api_space_to_json (row, with_definition);
+  JsonObject *o = json_node_get_object (node);
+
+  json_object_set_boolean_member (o, "shipped", g_hash_table_contains (server->shipped,
+                                                                       row->name));
+  json_object_set_int_member (o, "searches", row->n_searches);
+  return node;
+}
+
 static void
 list_spaces (HsRequest *req)
 {
@@ -84,7 +101,7 @@ list_spaces (HsRequest *req)
     {
       HsStoreSpace *row = g_ptr_array_index (spaces, i);
       g_autoptr(HsSearchSpace) space = hs_search_space_new_from_json (row->json, NULL);
-      JsonNode *node = hs_api_space_to_json (row, FALSE);
+      JsonNode *node = space_to_json (req->server, row, FALSE);
       JsonObject *o = json_node_get_object (node);
 
       if (space != NULL)
@@ -105,26 +122,23 @@ list_spaces (HsRequest *req)
   hs_reply_json (req->msg, SOUP_STATUS_OK, json_builder_get_root (b));
 }
 
-static void
-add_space (HsRequest *req)
+/* The body's "name" (required or not) and "definition", checked: the
+ * definition's JSON text, or NULL after a 400 reply. */
+static char *
+body_definition (HsRequest *req, JsonObject *body, gboolean name_required, const char **name)
 {
-  static const char *const allowed[] = { "name", "definition", NULL };
-  g_autoptr(JsonObject) body = hs_request_body (req, allowed);
-  g_autoptr(GError) error = NULL;
   g_autoptr(HsSearchSpace) space = NULL;
-  g_autoptr(HsStoreSpace) row = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  const char *name;
   JsonNode *definition;
-  gint64 id;
 
-  if (body == NULL || !hs_body_string (req, body, "name", TRUE, &name))
-    return;
-  if (*name == '\0' || strlen (name) > 128)
+  if (!hs_body_string (req, body, "name", name_required, name))
+    return NULL;
+  if (*name != NULL && (**name == '\0' || strlen (*name) > 128))
     {
       hs_reply_error (req->msg, SOUP_STATUS_BAD_REQUEST, "invalid",
                       "field “name” must be 1 to 128 characters");
-      return;
+      return NULL;
     }
   if ((definition = json_object_get_member (body, "definition")) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (definition))
@@ -132,22 +146,95 @@ add_space (HsRequest *req)
       hs_reply_error (req->msg, SOUP_STATUS_BAD_REQUEST, "invalid",
                       "field “definition” must be a search space object ({\"grid\": …} or "
                       "{\"dimensions\": […]})");
-      return;
+      return NULL;
     }
   text = hs_json_to_text (definition);
   if ((space = hs_search_space_new_from_json (text, &error)) == NULL)
     {
       hs_reply_error (req->msg, SOUP_STATUS_BAD_REQUEST, "invalid", "definition: %s",
                       error->message);
-      return;
+      return NULL;
     }
-  if ((id = hs_store_add_space (req->server->store, name, text, &error)) <= 0 ||
-      (row = hs_store_get_space (req->server->store, id, &error)) == NULL)
+  return g_steal_pointer (&text);
+}
+
+static void
+reply_space (HsRequest *req, guint status, gint64 id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStoreSpace) row = hs_store_get_space (req->server->store, id, &error);
+
+  if (row == NULL)
+    hs_reply_gerror (req->msg, error);
+  else
+    hs_reply_json (req->msg, status, space_to_json (req->server, row, TRUE));
+}
+
+static void
+add_space (HsRequest *req)
+{
+  static const char *const allowed[] = { "name", "definition", NULL };
+  g_autoptr(JsonObject) body = hs_request_body (req, allowed);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *name;
+  gint64 id;
+
+  if (body == NULL || (text = body_definition (req, body, TRUE, &name)) == NULL)
+    return;
+  if ((id = hs_store_add_space (req->server->store, name, text, &error)) <= 0)
+    hs_reply_gerror (req->msg, error);
+  else
+    reply_space (req, SOUP_STATUS_CREATED, id);
+}
+
+/* The space KEY names, when it may change: not shipped (else a 409 reply).
+ * Whether searches use it is the store's to check, in the write itself. */
+static HsStoreSpace *
+find_editable_space (HsRequest *req)
+{
+  g_autoptr(HsStoreSpace) row = hs_api_find_space (req, req->segments[1]);
+
+  if (row != NULL && g_hash_table_contains (req->server->shipped, row->name))
     {
-      hs_reply_gerror (req->msg, error);
-      return;
+      hs_reply_error (req->msg, SOUP_STATUS_CONFLICT, "invalid-state",
+                      "%s ships with the workbench: duplicate it to change it", row->name);
+      return NULL;
     }
-  hs_reply_json (req->msg, SOUP_STATUS_CREATED, hs_api_space_to_json (row, TRUE));
+  return g_steal_pointer (&row);
+}
+
+static void
+update_space (HsRequest *req)
+{
+  static const char *const allowed[] = { "name", "definition", NULL };
+  g_autoptr(JsonObject) body = hs_request_body (req, allowed);
+  g_autoptr(HsStoreSpace) row = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *name;
+
+  if (body == NULL || (text = body_definition (req, body, FALSE, &name)) == NULL ||
+      (row = find_editable_space (req)) == NULL)
+    return;
+  if (!hs_store_update_space (req->server->store, row->id, name, text, &error))
+    hs_reply_gerror (req->msg, error);
+  else
+    reply_space (req, SOUP_STATUS_OK, row->id);
+}
+
+static void
+delete_space (HsRequest *req)
+{
+  g_autoptr(HsStoreSpace) row = find_editable_space (req);
+  g_autoptr(GError) error = NULL;
+
+  if (row == NULL)
+    return;
+  if (!hs_store_delete_space (req->server->store, row->id, &error))
+    hs_reply_gerror (req->msg, error);
+  else
+    soup_server_message_set_status (req->msg, SOUP_STATUS_NO_CONTENT, NULL);
 }
 
 void
@@ -163,11 +250,16 @@ hs_route_spaces (HsRequest *req)
     {
       g_autoptr(HsStoreSpace) space = hs_api_find_space (req, req->segments[1]);
       if (space != NULL)
-        hs_reply_json (req->msg, SOUP_STATUS_OK, hs_api_space_to_json (space, TRUE));
+        hs_reply_json (req->msg, SOUP_STATUS_OK, space_to_json (req->server, space, TRUE));
     }
+  else if (req->n_segments == 2 && g_str_equal (req->method, "PUT"))
+    update_space (req);
+  else if (req->n_segments == 2 && g_str_equal (req->method, "DELETE"))
+    delete_space (req);
   else if (req->n_segments <= 2)
     hs_reply_error (req->msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method",
-                    "%s is not allowed here (GET, or POST to /spaces)", req->method);
+                    "%s is not allowed here (GET, POST /spaces, PUT or DELETE /spaces/KEY)",
+                    req->method);
   else
     hs_reply_error (req->msg, SOUP_STATUS_NOT_FOUND, "not-found", "no such route");
 }

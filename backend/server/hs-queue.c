@@ -9,7 +9,7 @@
 #include <math.h>
 
 #include "hs-api-json.h"
-#include "hs-catalog.h"
+#include "hs-catalog-cache.h"
 #include "hs-dataset-store.h"
 #include "hs-queue.h"
 #include "hs-search-settings.h"
@@ -48,6 +48,7 @@ struct _HsQueue
   HsStore *store;
   HsTrialRunner *runner;
   HsEvents *events;
+  HsCatalogCache *catalog;
   char *checkpoint_dir;
   guint n_workers;
   guint n_busy;
@@ -78,13 +79,14 @@ work_free (Work *w)
 
 HsQueue *
 hs_queue_new (HsStore *store, HsTrialRunner *runner, HsEvents *events,
-              const char *checkpoint_dir, guint n_workers)
+              HsCatalogCache *catalog, const char *checkpoint_dir, guint n_workers)
 {
   HsQueue *queue = g_new0 (HsQueue, 1);
 
   queue->store = store;
   queue->runner = runner;
   queue->events = events;
+  queue->catalog = catalog;
   queue->checkpoint_dir = g_strdup (checkpoint_dir);
   queue->n_workers = MAX (n_workers, 1);
   queue->active = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
@@ -322,9 +324,7 @@ record_dataset (HsQueue *queue, const char *name, guint n_classes, gsize n_image
     return;
   if (row == NULL)
     {
-      g_autofree char *dir = hs_catalog_dir ();
-      g_autoptr(GPtrArray) catalog = hs_catalog_load (dir, NULL);
-      HsTaskRecipe *recipe = catalog ? hs_catalog_find (catalog, name) : NULL;
+      HsTaskRecipe *recipe = hs_catalog_cache_find (queue->catalog, name);
 
       row = g_new0 (HsStoreDataset, 1);
       row->name = g_strdup (name);

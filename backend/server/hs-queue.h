@@ -27,10 +27,10 @@ G_BEGIN_DECLS
 
 typedef struct _HsQueue HsQueue;
 
-/* store, runner and events are borrowed.  checkpoint_dir holds a folder of
- * checkpoints per search, removed when the search ends. */
+/* store, runner, events and catalog are borrowed.  checkpoint_dir holds a
+ * folder of checkpoints per search, removed when the search ends. */
 HsQueue *hs_queue_new (HsStore *store, HsTrialRunner *runner, HsEvents *events,
-                       const char *checkpoint_dir, guint n_workers);
+                       HsCatalogCache *catalog, const char *checkpoint_dir, guint n_workers);
 void     hs_queue_free (HsQueue *queue);
 
 /* Recovers what a crash left running and starts working. */

@@ -96,6 +96,48 @@ hs_reply_gerror (SoupServerMessage *msg, const GError *error)
   hs_reply_error (msg, status, code, "%s", error->message);
 }
 
+struct _HsDeferred
+{
+  SoupServerMessage *msg;
+  gulong finished_id;
+  gboolean gone;
+};
+
+static void
+on_deferred_finished (SoupServerMessage *msg, gpointer data)
+{
+  HsDeferred *deferred = data;
+  deferred->gone = TRUE;
+}
+
+HsDeferred *
+hs_deferred_new (SoupServerMessage *msg)
+{
+  HsDeferred *deferred = g_new0 (HsDeferred, 1);
+
+  deferred->msg = g_object_ref (msg);
+  deferred->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_deferred_finished),
+                                            deferred);
+  soup_server_message_pause (msg);
+  return deferred;
+}
+
+SoupServerMessage *
+hs_deferred_get_message (HsDeferred *deferred)
+{
+  return deferred->gone ? NULL : deferred->msg;
+}
+
+void
+hs_deferred_finish (HsDeferred *deferred)
+{
+  g_signal_handler_disconnect (deferred->msg, deferred->finished_id);
+  if (!deferred->gone)
+    soup_server_message_unpause (deferred->msg);
+  g_object_unref (deferred->msg);
+  g_free (deferred);
+}
+
 JsonObject *
 hs_request_body (HsRequest *req, const char *const *allowed)
 {
@@ -193,7 +235,8 @@ hs_body_int (HsRequest *req, JsonObject *body, const char *name, gint64 min, gin
 }
 
 gboolean
-hs_query_uint (HsRequest *req, const char *name, guint64 def, guint64 max, guint64 *value)
+hs_query_uint_range (HsRequest *req, const char *name, guint64 def, guint64 min, guint64 max,
+                     guint64 *value)
 {
   const char *text = req->query ? g_hash_table_lookup (req->query, name) : NULL;
   guint64 v;
@@ -201,15 +244,21 @@ hs_query_uint (HsRequest *req, const char *name, guint64 def, guint64 max, guint
   *value = def;
   if (text == NULL)
     return TRUE;
-  if (!g_ascii_string_to_unsigned (text, 10, 0, max, &v, NULL))
+  if (!g_ascii_string_to_unsigned (text, 10, min, max, &v, NULL))
     {
       hs_reply_error (req->msg, SOUP_STATUS_BAD_REQUEST, "invalid",
-                      "query parameter “%s” must be a whole number from 0 to %" G_GUINT64_FORMAT
-                      " (got “%s”)", name, max, text);
+                      "query parameter “%s” must be a whole number from %" G_GUINT64_FORMAT
+                      " to %" G_GUINT64_FORMAT " (got “%s”)", name, min, max, text);
       return FALSE;
     }
   *value = v;
   return TRUE;
+}
+
+gboolean
+hs_query_uint (HsRequest *req, const char *name, guint64 def, guint64 max, guint64 *value)
+{
+  return hs_query_uint_range (req, name, def, 0, max, value);
 }
 
 gboolean
@@ -428,14 +477,19 @@ handle_events (SoupServer *soup, SoupServerMessage *msg, const char *path,
 }
 
 HsServer *
-hs_server_new (HsStore *store, HsQueue *queue, HsEvents *events, GSocket *socket,
-               GError **error)
+hs_server_new (HsStore *store, HsQueue *queue, HsEvents *events, HsCatalogCache *catalog,
+               GSocket *socket, GError **error)
 {
   g_autoptr(HsServer) server = g_new0 (HsServer, 1);
 
   server->store = store;
   server->queue = queue;
   server->events = events;
+  server->catalog = catalog;
+  /* Two: the dataset a page shows, and the one it showed before. */
+  server->datasets = hs_dataset_cache_new (2);
+  server->shipped = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  hs_spaces_add_shipped (server);
   server->uid = getuid ();
   server->soup = soup_server_new ("server-header", "hyperstard/" HS_VERSION " ", NULL);
   soup_server_add_early_handler (server->soup, NULL, handle_early, server, NULL);
@@ -458,5 +512,7 @@ hs_server_free (HsServer *server)
       soup_server_disconnect (server->soup);
       g_object_unref (server->soup);
     }
+  g_clear_pointer (&server->datasets, hs_dataset_cache_free);
+  g_clear_pointer (&server->shipped, g_hash_table_unref);
   g_free (server);
 }

@@ -10,6 +10,7 @@
 
 #include <gio/gio.h>
 
+#include "hs-catalog-cache.h"
 #include "hs-events.h"
 #include "hs-queue.h"
 #include "hs-store.h"
@@ -20,14 +21,12 @@ G_BEGIN_DECLS
 
 typedef struct _HsServer HsServer;
 
-/* store, queue and events are borrowed; socket is bound and listening. */
-HsServer *hs_server_new (HsStore *store, HsQueue *queue, HsEvents *events, GSocket *socket,
-                         GError **error);
+/* store, queue, events and catalog are borrowed; socket is bound and
+ * listening.  The spaces shipped in data/spaces are added to the store when
+ * it has none of their names. */
+HsServer *hs_server_new (HsStore *store, HsQueue *queue, HsEvents *events,
+                         HsCatalogCache *catalog, GSocket *socket, GError **error);
 void      hs_server_free (HsServer *server);
-
-/* Adds the spaces shipped in data/spaces to the store when it has none of
- * their names (the paper-like grid is ready from the first start). */
-void      hs_spaces_add_shipped (HsStore *store);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsServer, hs_server_free)
 

@@ -25,6 +25,7 @@ struct _HsTrialRunner
   HsDevice *device;       /* the first; a device runs one trainer at a time */
   GPtrArray *idle;        /* HsDevice: free for the next trial */
   HsWeights *weights;
+  HsCatalogCache *catalog;
   GMutex lock;
   Loaded *loaded;         /* the last dataset used */
 };
@@ -80,7 +81,7 @@ trial_job_copy (const HsTrialJob *job)
 }
 
 HsTrialRunner *
-hs_trial_runner_new (HsDevice *device, HsWeights *weights)
+hs_trial_runner_new (HsDevice *device, HsWeights *weights, HsCatalogCache *catalog)
 {
   HsTrialRunner *runner = g_new0 (HsTrialRunner, 1);
 
@@ -88,6 +89,7 @@ hs_trial_runner_new (HsDevice *device, HsWeights *weights)
   runner->idle = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_device_unref);
   g_ptr_array_add (runner->idle, hs_device_ref (device));
   runner->weights = weights;
+  runner->catalog = catalog;
   g_mutex_init (&runner->lock);
   return runner;
 }
@@ -247,8 +249,7 @@ load_dataset (Run *run, GCancellable *cancellable, GError **error)
 {
   HsTrialRunner *runner = run->runner;
   const char *name = run->job->dataset;
-  g_autoptr(GPtrArray) catalog = NULL;
-  g_autofree char *catalog_dir = hs_catalog_dir ();
+  GPtrArray *catalog;
   HsTaskRecipe *recipe;
   HsDataset *ds;
   Loaded *loaded;
@@ -265,7 +266,7 @@ load_dataset (Run *run, GCancellable *cancellable, GError **error)
   send_progress (run, HS_TRIAL_PHASE_PREPARING, 0.0, NULL);
   if (hs_dataset_store_exists (name))
     ds = hs_dataset_store_load (name, error);
-  else if ((catalog = hs_catalog_load (catalog_dir, error)) == NULL)
+  else if ((catalog = hs_catalog_cache_get (runner->catalog, error)) == NULL)
     return NULL;
   else if ((recipe = hs_catalog_find (catalog, name)) == NULL)
     {

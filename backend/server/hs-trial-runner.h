@@ -18,6 +18,7 @@
 
 #include <gio/gio.h>
 
+#include "hs-catalog-cache.h"
 #include "hs-device.h"
 #include "hs-trainer.h"
 #include "hs-weights.h"
@@ -59,8 +60,10 @@ typedef void (*HsTrialProgressFunc) (const HsTrialJob *job, const HsTrialProgres
 
 typedef struct _HsTrialRunner HsTrialRunner;
 
-/* weights: the backbone's starting point (NULL: from scratch); borrowed. */
-HsTrialRunner *hs_trial_runner_new (HsDevice *device, HsWeights *weights);
+/* weights: the backbone's starting point (NULL: from scratch); weights and
+ * catalog (where built-in tasks are found) are borrowed. */
+HsTrialRunner *hs_trial_runner_new (HsDevice *device, HsWeights *weights,
+                                    HsCatalogCache *catalog);
 void           hs_trial_runner_free (HsTrialRunner *runner);
 const char    *hs_trial_runner_get_device_name (HsTrialRunner *runner);
 
