@@ -60,21 +60,14 @@ space_is_valid (const char *name, const char *json, GError **error)
   return TRUE;
 }
 
+/* Runs the INSERT or UPDATE that names a space `name`: EXISTS when another
+ * space has that name. */
 static gboolean
-add_space_locked (HsStore *store, const char *name, const char *json, gint64 *id,
-                  GError **error)
+write_space (HsStore *store, sqlite3_stmt *stmt, const char *name, const char *what,
+             GError **error)
 {
-  g_auto(HsStoreStmt) stmt = NULL;
-  int rc;
+  int rc = sqlite3_step (stmt);
 
-  stmt = hs_store_prepare (store,
-                           "INSERT INTO spaces (name, json, created) VALUES (?1, ?2, ?3)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, json, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, hs_store_now ());
-  rc = sqlite3_step (stmt);
   if (rc == SQLITE_CONSTRAINT_UNIQUE)
     {
       g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_EXISTS,
@@ -83,9 +76,27 @@ add_space_locked (HsStore *store, const char *name, const char *json, gint64 *id
     }
   if (rc != SQLITE_DONE)
     {
-      hs_store_set_sqlite_error (store, error, rc, "storing space “%s”", name);
+      hs_store_set_sqlite_error (store, error, rc, "%s space “%s”", what, name);
       return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+add_space_locked (HsStore *store, const char *name, const char *json, gint64 *id,
+                  GError **error)
+{
+  g_auto(HsStoreStmt) stmt = NULL;
+
+  stmt = hs_store_prepare (store,
+                           "INSERT INTO spaces (name, json, created) VALUES (?1, ?2, ?3)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, json, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, hs_store_now ());
+  if (!write_space (store, stmt, name, "storing", error))
+    return FALSE;
   *id = sqlite3_last_insert_rowid (store->db);
   return TRUE;
 }
@@ -215,7 +226,6 @@ update_space_locked (HsStore *store, gint64 id, const char *name, const char *js
 {
   g_autoptr(HsStoreSpace) space = get_unused_space_locked (store, id, "changed", error);
   g_auto(HsStoreStmt) stmt = NULL;
-  int rc;
 
   if (space == NULL)
     return FALSE;
@@ -229,19 +239,7 @@ update_space_locked (HsStore *store, gint64 id, const char *name, const char *js
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, json, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 3, id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_CONSTRAINT_UNIQUE)
-    {
-      g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_EXISTS,
-                   "space “%s” already exists", name);
-      return FALSE;
-    }
-  if (rc != SQLITE_DONE)
-    {
-      hs_store_set_sqlite_error (store, error, rc, "changing space “%s”", space->name);
-      return FALSE;
-    }
-  return TRUE;
+  return write_space (store, stmt, name, "changing", error);
 }
 
 gboolean

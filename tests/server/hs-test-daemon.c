@@ -274,3 +274,20 @@ hs_test_daemon_start_search_on (HsTestDaemon *d, const char *dataset, const char
     g_error ("POST /searches: %u %s", status, json_to_string (search, FALSE));
   return hs_json_int (search, "id");
 }
+
+void
+hs_test_daemon_assert_error (HsTestDaemon *d, const char *method, const char *path,
+                             const char *body, guint want_status, const char *needle)
+{
+  guint status;
+  g_autoptr(JsonNode) reply = hs_test_daemon_request (d, method, path, body, &status);
+
+  if (status != want_status)
+    g_error ("%s %s %s: status %u, wanted %u (%s)", method, path, body ? body : "", status,
+             want_status, reply ? json_to_string (reply, FALSE) : "no body");
+  g_assert_nonnull (reply);
+  g_assert_nonnull (hs_json_string (reply, "error"));
+  if (needle != NULL && strstr (hs_json_string (reply, "message"), needle) == NULL)
+    g_error ("%s %s: message “%s” does not mention “%s”", method, path,
+             hs_json_string (reply, "message"), needle);
+}

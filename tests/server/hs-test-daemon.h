@@ -59,6 +59,12 @@ gint64        hs_test_daemon_start_search_on (HsTestDaemon *d, const char *datas
                                               const char *space_name, const char *method,
                                               const char *settings_json);
 
+/* An error reply: asserts the status, a JSON {"error", "message"} body, and
+ * (unless needle is NULL) that the message mentions needle. */
+void          hs_test_daemon_assert_error (HsTestDaemon *d, const char *method, const char *path,
+                                           const char *body, guint want_status,
+                                           const char *needle);
+
 /* Member access on a JSON object node. */
 gint64        hs_json_int (JsonNode *node, const char *member);
 const char   *hs_json_string (JsonNode *node, const char *member);

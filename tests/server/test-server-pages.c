@@ -8,7 +8,6 @@
  * workbench.
  */
 #include <gdk-pixbuf/gdk-pixbuf.h>
-#include <glib/gstdio.h>
 
 #include "hs-test-daemon.h"
 
@@ -18,17 +17,7 @@ static void
 assert_error (const char *method, const char *path, const char *body, guint want_status,
               const char *needle)
 {
-  guint status;
-  g_autoptr(JsonNode) reply = hs_test_daemon_request (daemon_, method, path, body, &status);
-
-  if (status != want_status)
-    g_error ("%s %s %s: status %u, wanted %u (%s)", method, path, body ? body : "", status,
-             want_status, reply ? json_to_string (reply, FALSE) : "no body");
-  g_assert_nonnull (reply);
-  g_assert_nonnull (hs_json_string (reply, "error"));
-  if (needle != NULL && strstr (hs_json_string (reply, "message"), needle) == NULL)
-    g_error ("%s %s: message “%s” does not mention “%s”", method, path,
-             hs_json_string (reply, "message"), needle);
+  hs_test_daemon_assert_error (daemon_, method, path, body, want_status, needle);
 }
 
 static JsonNode *
