@@ -116,6 +116,48 @@ import_idx (const char *name, guint8 dark, gboolean replace)
     g_error ("import: %u %s", status, json_to_string (reply, FALSE));
 }
 
+typedef struct {
+  guint pending;
+  guint ok;
+} Burst;
+
+static void
+on_burst_reply (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Burst *burst = data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
+                                                               NULL);
+
+  if (bytes != NULL && soup_message_get_status (msg) == SOUP_STATUS_OK &&
+      g_bytes_get_size (bytes) > 8 && memcmp (g_bytes_get_data (bytes, NULL), "\x89PNG", 4) == 0)
+    burst->ok++;
+  burst->pending--;
+}
+
+/* Thumbnails asked for all at once, as a grid does, while the dataset is
+ * not open yet: each gets its PNG (from one load). */
+static void
+get_thumbnails_at_once (const char *name, guint n)
+{
+  Burst burst = { n, 0 };
+  g_autoptr(GPtrArray) msgs = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *uri = g_strdup_printf ("http://localhost/api/v1/datasets/%s/images/"
+                                              "%u.png?size=16", name, i);
+      SoupMessage *msg = soup_message_new ("GET", uri);
+
+      g_ptr_array_add (msgs, msg);
+      soup_session_send_and_read_async (daemon_->session, msg, G_PRIORITY_DEFAULT, NULL,
+                                        on_burst_reply, &burst);
+    }
+  while (burst.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (burst.ok, ==, n);
+}
+
 /* per_class: one row per class, named, whose splits add up. */
 static void
 assert_per_class (JsonNode *dataset, guint n_classes, const char *first_name)
@@ -237,6 +279,7 @@ test_imported (void)
 
   /* Replaced: the thumbnails show the new images, not the open old ones. */
   import_idx ("pix", 200, TRUE);
+  get_thumbnails_at_once ("pix", 8);
   thumb = get_png ("/api/v1/datasets/pix/images/0.png");
   g_assert_cmpuint (first_red (thumb), ==, 200);
   g_clear_object (&thumb);
