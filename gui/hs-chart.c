@@ -32,6 +32,9 @@ struct _HsChart
 
 G_DEFINE_FINAL_TYPE (HsChart, hs_chart, GTK_TYPE_WIDGET)
 
+/* The legend names the first series only. */
+#define LEGEND_ROWS 12
+
 /* GNOME's palette: the "3" shades on light, the lighter "2" shades on dark,
  * so that lines keep their contrast against either background. */
 static const char *palette_light[] = {
@@ -339,7 +342,7 @@ hs_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       double y = f.top + 4, row = 18;
       int max_w = 0;
 
-      for (guint i = 0; i < self->series->len; i++)
+      for (guint i = 0; i < self->series->len && i < LEGEND_ROWS; i++)
         {
           Series *s = g_ptr_array_index (self->series, i);
           g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, s->label);
@@ -348,7 +351,7 @@ hs_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
           pango_layout_get_pixel_size (layout, &w, &h);
           max_w = MAX (max_w, w);
         }
-      for (guint i = 0; i < self->series->len && i < 12; i++, y += row)
+      for (guint i = 0; i < self->series->len && i < LEGEND_ROWS; i++, y += row)
         {
           Series *s = g_ptr_array_index (self->series, i);
           double x = f.right - 8 - max_w - 22;

@@ -115,6 +115,7 @@ typedef struct {
   char *method;
   char *path;
   GBytes *body;
+  gboolean raw;                /* return the body's bytes, not its JSON */
   guint attempts;
   SoupMessage *msg;
 } Request;
@@ -212,6 +213,11 @@ request_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  if (r->raw)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
+      return;
+    }
   data = g_bytes_get_data (bytes, &len);
   if (len == 0)
     {
@@ -257,14 +263,10 @@ send_request (GTask *task)
                                     g_task_get_cancellable (task), request_done_cb, task);
 }
 
-void
-hs_client_request_async (HsClient           *self,
-                         const char         *method,
-                         const char         *path,
-                         JsonNode           *body,
-                         GCancellable       *cancellable,
-                         GAsyncReadyCallback callback,
-                         gpointer            user_data)
+static void
+request_start (HsClient *self, const char *method, const char *path, JsonNode *body,
+               gboolean raw, GCancellable *cancellable, GAsyncReadyCallback callback,
+               gpointer user_data)
 {
   GTask *task;
   Request *r;
@@ -273,10 +275,12 @@ hs_client_request_async (HsClient           *self,
   g_return_if_fail (method != NULL && path != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hs_client_request_async);
+  g_task_set_source_tag (task, raw ? (gpointer) hs_client_request_bytes_async
+                                   : (gpointer) hs_client_request_async);
   r = g_new0 (Request, 1);
   r->method = g_strdup (method);
   r->path = g_strdup (path);
+  r->raw = raw;
   if (body != NULL)
     {
       char *text = json_to_string (body, FALSE);
@@ -287,8 +291,37 @@ hs_client_request_async (HsClient           *self,
   send_request (task);
 }
 
+void
+hs_client_request_async (HsClient           *self,
+                         const char         *method,
+                         const char         *path,
+                         JsonNode           *body,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
+{
+  request_start (self, method, path, body, FALSE, cancellable, callback, user_data);
+}
+
 JsonNode *
 hs_client_request_finish (HsClient *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+hs_client_request_bytes_async (HsClient           *self,
+                               const char         *path,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
+{
+  request_start (self, "GET", path, NULL, TRUE, cancellable, callback, user_data);
+}
+
+GBytes *
+hs_client_request_bytes_finish (HsClient *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

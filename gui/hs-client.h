@@ -46,11 +46,20 @@ JsonNode   *hs_client_request_finish   (HsClient     *self,
                                         GAsyncResult *result,
                                         GError      **error);
 
+/* A GET whose reply is not JSON (a CSV export, a PNG): its body as is.
+ * Errors as for hs_client_request_async. */
+void        hs_client_request_bytes_async  (HsClient           *self,
+                                            const char         *path,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data);
+GBytes     *hs_client_request_bytes_finish (HsClient     *self,
+                                            GAsyncResult *result,
+                                            GError      **error);
+
 /* Opens the event stream (and keeps it open: reconnects with back-off,
  * replaying stored events from the last id seen).  Each event is emitted
  * as ::event (type, search_id, data object). */
 void        hs_client_watch_events     (HsClient *self);
-
-/* Small JSON helpers: NULL / def / NAN for a missing or null member. */
 
 G_END_DECLS
