@@ -10,6 +10,7 @@
 #include "hs-datasets-page.h"
 #include "hs-queue-page.h"
 #include "hs-results-page.h"
+#include "hs-spaces-page.h"
 #include "hs-window-private.h"
 
 struct _HsWindow
@@ -20,6 +21,7 @@ struct _HsWindow
   char *last_message;
   GtkWidget *queue_page;
   GtkWidget *datasets_page;
+  GtkWidget *spaces_page;
   GtkWidget *results_page;
 
   /* Template children. */
@@ -152,9 +154,11 @@ hs_window_new (GtkApplication *app, HsClient *client)
                            self, 0);
   self->queue_page = hs_queue_page_new (self->session);
   self->datasets_page = hs_datasets_page_new (self->session);
+  self->spaces_page = hs_spaces_page_new (self->session);
   self->results_page = hs_results_page_new (self->session);
   add_page (self, self->queue_page, "queue", _("Queue"), "view-list-symbolic");
   add_page (self, self->datasets_page, "datasets", _("Datasets"), "folder-pictures-symbolic");
+  add_page (self, self->spaces_page, "spaces", _("Spaces"), "preferences-other-symbolic");
   add_page (self, self->results_page, "results", _("Results"), "x-office-presentation-symbolic");
   hs_session_reload (self->session);
   return self;
