@@ -26,6 +26,8 @@ void        hs_space_editor_set_dimension     (HsSpaceEditor *self,
                                                const char    *max,
                                                gboolean       log,
                                                const char    *choices);
+/* The definition Save would send (JSON text), or NULL while invalid. */
+char       *hs_space_editor_get_definition_text (HsSpaceEditor *self);
 /* The message shown under dimension index, or NULL. */
 const char *hs_space_editor_get_dimension_error (HsSpaceEditor *self, guint index);
 /* The first message shown anywhere (top, a dimension, the grid), or NULL. */

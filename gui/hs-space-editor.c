@@ -707,6 +707,13 @@ hs_space_editor_set_dimension (HsSpaceEditor *self, guint index, const char *nam
   gtk_editable_set_text (GTK_EDITABLE (dim->rows[FIELD_CHOICES]), choices ? choices : "");
 }
 
+char *
+hs_space_editor_get_definition_text (HsSpaceEditor *self)
+{
+  g_return_val_if_fail (HS_IS_SPACE_EDITOR (self), NULL);
+  return self->definition ? hs_json_to_text (self->definition) : NULL;
+}
+
 const char *
 hs_space_editor_get_dimension_error (HsSpaceEditor *self, guint index)
 {

@@ -147,14 +147,13 @@ selection_changed (HsSpacesPage *self)
   guint position;
   g_autofree char *path = NULL;
 
-  if (item == NULL)
+  if (item == NULL && g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
     {
-      if (find_position (self, NULL, self->selected_key, &position) ||
-          (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0 && (position = 0, TRUE)))
-        {
-          gtk_single_selection_set_selected (self->selection, position);
-          return;
-        }
+      /* The space selected before, else the first. */
+      if (!find_position (self, NULL, self->selected_key, &position))
+        position = 0;
+      gtk_single_selection_set_selected (self->selection, position);
+      return;
     }
   g_free (self->selected_key);
   self->selected_key = item ? g_strdup (hs_item_get_key (item)) : NULL;

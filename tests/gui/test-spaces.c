@@ -329,6 +329,7 @@ test_spaces_edit_delete (void)
   GtkWidget *delete;
   AdwMessageDialog *dialog;
   g_autoptr(JsonObject) definition = NULL;
+  g_autofree char *loaded = NULL;
   JsonObject *dim;
 
   add_space ("{\"name\": \"gui-edit\", \"definition\": {\"description\": \"to change\", "
@@ -339,6 +340,10 @@ test_spaces_edit_delete (void)
   HS_WAIT_FOR (hs_spaces_page_select_space (page, "gui-edit"));
   editor = open_editor (page, "spaces.edit");
   g_assert_cmpuint (hs_space_editor_get_n_dimensions (editor), ==, 1);
+  /* The fields hold the space as it was. */
+  loaded = hs_space_editor_get_definition_text (editor);
+  g_assert_cmpstr (loaded, ==, "{\"dimensions\": [{\"name\": \"lr\", \"type\": \"float\", "
+                   "\"min\": 0.001, \"max\": 0.1, \"log\": true}], \"description\": \"to change\"}");
   hs_space_editor_set_dimension (editor, 0, "lr", "float", "0.001", "0.5", TRUE, NULL);
   save_and_close (page, editor);
 
