@@ -210,6 +210,19 @@ bind_window_state (HsApplication *self, GtkWindow *window)
                    G_SETTINGS_BIND_DEFAULT);
 }
 
+void
+hs_bind_textdomain (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *build_root = g_path_get_dirname (HS_BUILD_LOCALEDIR);
+  g_autofree char *prefix = g_strconcat (build_root, "/", NULL);
+
+  bindtextdomain (GETTEXT_PACKAGE,
+                  exe && g_str_has_prefix (exe, prefix) ? HS_BUILD_LOCALEDIR : HS_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
 gboolean
 hs_widget_save_png (GtkWidget *widget, const char *path, GError **error)
 {
@@ -320,7 +333,7 @@ hs_application_handle_local_options (GApplication *app, GVariantDict *options)
   g_variant_dict_lookup (options, "socket", "^ay", &self->socket_path);
   if (g_variant_dict_lookup (options, "screenshot", "s", &self->screenshot_page))
     {
-      static const char *pages[] = { "queue", "datasets", "results" };
+      static const char *pages[] = { "queue", "datasets", "spaces", "results" };
 
       if (!g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &rest) ||
           rest == NULL || rest[0] == NULL || rest[1] != NULL)
@@ -330,7 +343,7 @@ hs_application_handle_local_options (GApplication *app, GVariantDict *options)
         }
       if (!g_strv_contains (pages, self->screenshot_page))
         {
-          g_printerr (_("hyperstar: no page “%s” (queue, datasets, results)\n"),
+          g_printerr (_("hyperstar: no page “%s” (queue, datasets, spaces, results)\n"),
                       self->screenshot_page);
           return 2;
         }
@@ -369,7 +382,7 @@ hs_application_init (HsApplication *self)
     { "socket", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Talk to hyperstard on this socket"),
       N_("PATH") },
     { "screenshot", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("Write a PNG of the window showing PAGE (queue, datasets, results) to FILE, and quit"),
+      N_("Write a PNG of the window showing PAGE (queue, datasets, spaces, results) to FILE, and quit"),
       N_("PAGE") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, "[FILE]" },
     { NULL }

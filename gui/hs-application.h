@@ -21,6 +21,10 @@ GSettings     *hs_application_get_settings    (HsApplication *self);
 char          *hs_application_dup_socket_path (HsApplication *self);
 
 /* Renders a widget (a mapped window) to a PNG. */
+/* Binds the translations: those built in the tree when this program runs
+ * from the build tree, else the installed ones. */
+void     hs_bind_textdomain (void);
+
 gboolean hs_widget_save_png (GtkWidget *widget, const char *path, GError **error);
 
 G_END_DECLS

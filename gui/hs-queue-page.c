@@ -53,7 +53,7 @@ update_actions (HsQueuePage *self)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i],
                                    action_allowed (self, actions[i]));
   if (o != NULL)
-    text = g_strdup_printf (_("Search %" G_GINT64_FORMAT " · %s"), hs_json_get_int (o, "id", 0),
+    text = g_strdup_printf (_("Search %lld · %s"), (long long) hs_json_get_int (o, "id", 0),
                             hs_json_get_string (o, "error") ? hs_json_get_string (o, "error")
                                                             : hs_json_get_string (o, "state"));
   gtk_label_set_text (self->selection_label, text ? text : _("No search selected"));
@@ -96,15 +96,6 @@ searches_changed_cb (GListModel *model, guint position, guint removed, guint add
 }
 
 static void
-state_changed (gpointer owner, JsonNode *reply, const GError *error, gpointer data)
-{
-  HsQueuePage *self = owner;
-
-  if (hs_session_check (self->session, reply, error))
-    hs_session_update_search (self->session, json_node_get_object (reply));
-}
-
-static void
 search_action (GtkWidget *widget, const char *action_name, GVariant *param)
 {
   HsQueuePage *self = HS_QUEUE_PAGE (widget);
@@ -114,7 +105,8 @@ search_action (GtkWidget *widget, const char *action_name, GVariant *param)
     return;
   path = g_strdup_printf ("/searches/%s/%s", hs_item_get_key (self->selected),
                           strchr (action_name, '.') + 1);
-  hs_session_call (self->session, "POST", path, NULL, self, state_changed, NULL, NULL);
+  hs_session_call_search (self->session, "POST", path,
+                          g_ascii_strtoll (hs_item_get_key (self->selected), NULL, 10));
 }
 
 gboolean

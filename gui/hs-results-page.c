@@ -345,8 +345,8 @@ add_curves (HsResultsPage *self, Shown *s)
       guint len = json_array_get_length (curve);
       g_autofree double *cx = g_new (double, len);
       g_autofree double *cy = g_new (double, len);
-      g_autofree char *label = g_strdup_printf (_("trial %" G_GINT64_FORMAT),
-                                                hs_json_get_int (t, "id", 0));
+      g_autofree char *label = g_strdup_printf (_("trial %lld"),
+                                                (long long) hs_json_get_int (t, "id", 0));
 
       for (guint j = 0; j < len; j++)
         {
@@ -368,9 +368,9 @@ update_summary (HsResultsPage *self)
 
   if (s != NULL)
     text = isnan (best)
-           ? g_strdup_printf (_("#%" G_GINT64_FORMAT ": %u trials"), s->id,
+           ? g_strdup_printf (_("#%lld: %u trials"), (long long) s->id,
                               g_list_model_get_n_items (G_LIST_MODEL (s->trials)))
-           : g_strdup_printf (_("#%" G_GINT64_FORMAT ": %u trials, best %.1f %%"), s->id,
+           : g_strdup_printf (_("#%lld: %u trials, best %.1f %%"), (long long) s->id,
                               g_list_model_get_n_items (G_LIST_MODEL (s->trials)), 100 * best);
   gtk_label_set_text (self->summary_label, text ? text : "");
 }

@@ -257,11 +257,38 @@ hs_session_reload (HsSession *self)
 
 /* Events */
 
-static void
-search_refreshed (gpointer owner, JsonNode *reply, const GError *error, gpointer data)
+static const char *
+search_state (HsSession *self, gint64 id)
 {
-  if (error == NULL && reply != NULL && JSON_NODE_HOLDS_OBJECT (reply))
-    hs_session_update_search (owner, json_node_get_object (reply));
+  g_autoptr(HsItem) item = hs_session_find_search (self, id);
+  const char *state = item ? hs_json_get_string (hs_item_get_object (item), "state") : NULL;
+
+  return state ? g_intern_string (state) : NULL;
+}
+
+typedef struct {
+  gint64 id;
+  const char *state;           /* interned, when the request was made */
+} SearchCall;
+
+static void
+search_replied (gpointer owner, JsonNode *reply, const GError *error, gpointer data)
+{
+  HsSession *self = owner;
+  SearchCall *sc = data;
+
+  if (hs_session_check (self, reply, error) && search_state (self, sc->id) == sc->state)
+    hs_session_update_search (self, json_node_get_object (reply));
+}
+
+void
+hs_session_call_search (HsSession *self, const char *method, const char *path, gint64 search_id)
+{
+  SearchCall *sc = g_new0 (SearchCall, 1);
+
+  sc->id = search_id;
+  sc->state = search_state (self, search_id);
+  hs_session_call (self, method, path, NULL, self, search_replied, sc, g_free);
 }
 
 static void
@@ -297,13 +324,13 @@ search_state_event (HsSession *self, gint64 search_id, JsonObject *data)
   best = hs_json_get_double (data, "best_val_acc");
   if (g_str_equal (state, "done"))
     text = isnan (best)
-           ? g_strdup_printf (_("Search %" G_GINT64_FORMAT " finished"), search_id)
-           : g_strdup_printf (_("Search %" G_GINT64_FORMAT " finished: best %.1f %%"),
-                              search_id, 100 * best);
+           ? g_strdup_printf (_("Search %lld finished"), (long long) search_id)
+           : g_strdup_printf (_("Search %lld finished: best %.1f %%"),
+                              (long long) search_id, 100 * best);
   else if (g_str_equal (state, "cancelled"))
-    text = g_strdup_printf (_("Search %" G_GINT64_FORMAT " cancelled"), search_id);
+    text = g_strdup_printf (_("Search %lld cancelled"), (long long) search_id);
   else
-    text = g_strdup_printf (_("Search %" G_GINT64_FORMAT " failed: %s"), search_id,
+    text = g_strdup_printf (_("Search %lld failed: %s"), (long long) search_id,
                             hs_json_get_string (data, "error") ? hs_json_get_string (data, "error")
                                                                : _("no reason given"));
   hs_session_message (self, text);
@@ -335,7 +362,7 @@ event_cb (HsClient *client, const char *type, gint64 search_id, JsonObject *data
       if (hs_item_store_find (self->trials, key, &position))
         g_list_store_remove (self->trials, position);
       /* Counts and the best accuracy change without a search-state event. */
-      hs_session_call (self, "GET", path, NULL, self, search_refreshed, NULL, NULL);
+      hs_session_call_search (self, "GET", path, search_id);
     }
   else if (g_str_equal (type, "dataset-added"))
     hs_session_reload_datasets (self);

@@ -66,6 +66,14 @@ gboolean    hs_session_check           (HsSession  *self,
 void        hs_session_message         (HsSession *self, const char *text);
 /* Puts a search object (a reply or an event) into the searches list. */
 void        hs_session_update_search   (HsSession *self, JsonObject *search);
+/* GET or POST path, whose reply is a search object, and put the reply in
+ * the list unless the search's state changed meanwhile: then an event was
+ * newer than the reply may be (a pause's reply still says "running" when
+ * the "paused" event has come first). */
+void        hs_session_call_search     (HsSession  *self,
+                                        const char *method,
+                                        const char *path,
+                                        gint64      search_id);
 /* The search with this id, or NULL. */
 HsItem     *hs_session_find_search     (HsSession *self, gint64 id);
 

@@ -147,9 +147,15 @@ search_started (gpointer owner, JsonNode *reply, const GError *error, gpointer d
       show_error (sd, error->message);
       return;
     }
-  hs_session_update_search (sd->session, json_node_get_object (reply));
-  text = g_strdup_printf (_("Search %" G_GINT64_FORMAT " queued"),
-                          hs_json_get_int (json_node_get_object (reply), "id", 0));
+  {
+    /* Its events may have come first, and be newer. */
+    g_autoptr(HsItem) known = hs_session_find_search (sd->session, hs_json_get_int (json_node_get_object (reply), "id", 0));
+
+    if (known == NULL)
+      hs_session_update_search (sd->session, json_node_get_object (reply));
+  }
+  text = g_strdup_printf (_("Search %lld queued"),
+                          (long long) hs_json_get_int (json_node_get_object (reply), "id", 0));
   hs_session_message (sd->session, text);
   gtk_window_destroy (dialog);
 }
