@@ -105,6 +105,15 @@ export_csv_action (GtkWidget *widget, const char *action_name, GVariant *param)
   hs_results_page_choose_export (HS_RESULTS_PAGE (self->results_page));
 }
 
+static void
+import_dataset_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  HsWindow *self = HS_WINDOW (widget);
+
+  hs_window_set_page (self, "datasets");
+  hs_datasets_page_choose_import (HS_DATASETS_PAGE (self->datasets_page));
+}
+
 /* Accessors */
 
 HsSession *hs_window_get_session (HsWindow *self) { return self->session; }
@@ -205,6 +214,8 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "win.page", "s", page_action);
   gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, export_csv_action);
+  gtk_widget_class_install_action (widget_class, "win.import-dataset", NULL,
+                                   import_dataset_action);
 }
 
 static void
