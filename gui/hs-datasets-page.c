@@ -69,19 +69,17 @@ format_counts (JsonObject *o)
   if (classes == NULL || JSON_NODE_HOLDS_NULL (classes))
     return g_strdup (_("Not counted yet"));
   n = hs_json_get_int (o, "classes", 0);
-  g_string_append_printf (text, ngettext ("%" G_GINT64_FORMAT " class",
-                                          "%" G_GINT64_FORMAT " classes", n), n);
+  g_string_append_printf (text, ngettext ("%lld class", "%lld classes", n), (long long) n);
   n = hs_json_get_int (o, "images", 0);
   g_string_append (text, " · ");
-  g_string_append_printf (text, ngettext ("%" G_GINT64_FORMAT " image",
-                                          "%" G_GINT64_FORMAT " images", n), n);
+  g_string_append_printf (text, ngettext ("%lld image", "%lld images", n), (long long) n);
   if (hs_json_get_int (o, "image_width", 0) > 0)
     {
       g_string_append (text, " · ");
       /* TRANSLATORS: image size in pixels, width × height. */
-      g_string_append_printf (text, _("%" G_GINT64_FORMAT " × %" G_GINT64_FORMAT " pixels"),
-                              hs_json_get_int (o, "image_width", 0),
-                              hs_json_get_int (o, "image_height", 0));
+      g_string_append_printf (text, _("%lld × %lld pixels"),
+                              (long long) hs_json_get_int (o, "image_width", 0),
+                              (long long) hs_json_get_int (o, "image_height", 0));
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
 }

@@ -179,7 +179,7 @@ event_cb (HsClient *client, const char *type, gint64 search_id, JsonObject *data
   self->fraction = total > 0 ? CLAMP ((double) done / total, 0, 1) : 0;
   gtk_progress_bar_set_fraction (self->progress_bar, self->fraction);
   /* TRANSLATORS: import progress: images read of all found. */
-  text = g_strdup_printf (_("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " files"), done, total);
+  text = g_strdup_printf (_("%lld of %lld files"), (long long) done, (long long) total);
   gtk_progress_bar_set_text (self->progress_bar, text);
 }
 
@@ -212,10 +212,9 @@ show_report (HsImportDialog *self, const char *name, JsonObject *report)
   g_autofree char *summary = NULL;
   g_autofree char *skipped_text = NULL;
 
-  summary = g_strdup_printf (ngettext ("Imported %" G_GINT64_FORMAT
-                                          " image into “%s”",
-                                          "Imported %" G_GINT64_FORMAT " images into “%s”",
-                                          imported), imported, name);
+  summary = g_strdup_printf (ngettext ("Imported %lld image into “%s”",
+                                       "Imported %lld images into “%s”", imported),
+                             (long long) imported, name);
   gtk_label_set_text (self->summary_label, summary);
   g_string_append_printf (counts, ngettext ("%u class: ", "%u classes: ", n_classes),
                           n_classes);

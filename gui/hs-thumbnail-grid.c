@@ -221,7 +221,7 @@ cell_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item, HsThumbnai
   GdkTexture *texture = cache_lookup (self, key);
 
   /* TRANSLATORS: a thumbnail's tooltip: image number, class, split. */
-  tooltip = g_strdup_printf (_("Image %" G_GINT64_FORMAT " · %s · %s"), index,
+  tooltip = g_strdup_printf (_("Image %lld · %s · %s"), (long long) index,
                              class_index >= 0 && class_index < n_names
                              ? self->class_names[class_index] : "?",
                              split ? split : "?");
