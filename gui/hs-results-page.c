@@ -471,15 +471,32 @@ hs_results_page_show_searches (HsResultsPage *self, const gint64 *ids, guint n)
   gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection), wanted, all);
 }
 
+/* The newest search, and the other searches on its dataset: the methods
+ * tried on one task, side by side. */
 void
 hs_results_page_select_default (HsResultsPage *self)
 {
+  GListModel *searches = hs_session_get_searches (self->session);
   GtkBitset *selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  gboolean empty = gtk_bitset_is_empty (selected);
+  g_autoptr(GtkBitset) wanted = gtk_bitset_new_empty ();
+  g_autoptr(HsItem) newest = NULL;
+  const char *dataset;
 
-  if (gtk_bitset_is_empty (selected) &&
-      g_list_model_get_n_items (hs_session_get_searches (self->session)) > 0)
-    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), 0, TRUE);
   gtk_bitset_unref (selected);
+  if (!empty || g_list_model_get_n_items (searches) == 0)
+    return;
+  newest = g_list_model_get_item (searches, 0);
+  dataset = hs_json_get_string (hs_item_get_object (newest), "dataset");
+  for (guint i = 0; i < g_list_model_get_n_items (searches) &&
+                    gtk_bitset_get_size (wanted) < MAX_SHOWN; i++)
+    {
+      g_autoptr(HsItem) item = g_list_model_get_item (searches, i);
+
+      if (g_strcmp0 (hs_json_get_string (hs_item_get_object (item), "dataset"), dataset) == 0)
+        gtk_bitset_add (wanted, i);
+    }
+  gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection), wanted, wanted);
 }
 
 /* Export */

@@ -22,7 +22,8 @@ G_DECLARE_FINAL_TYPE (HsResultsPage, hs_results_page, HS, RESULTS_PAGE, AdwBin)
 GtkWidget  *hs_results_page_new            (HsSession *session);
 /* Shows these searches (replaces the selection). */
 void        hs_results_page_show_searches  (HsResultsPage *self, const gint64 *ids, guint n);
-/* Selects the newest search when nothing is selected. */
+/* When nothing is selected: the newest search and the others on its
+ * dataset (to compare the methods tried on it). */
 void        hs_results_page_select_default (HsResultsPage *self);
 HsChart    *hs_results_page_get_best_chart   (HsResultsPage *self);
 HsChart    *hs_results_page_get_curves_chart (HsResultsPage *self);
