@@ -32,7 +32,8 @@ struct _HsChart
 
 G_DEFINE_FINAL_TYPE (HsChart, hs_chart, GTK_TYPE_WIDGET)
 
-/* The legend names the first series only. */
+/* A legend while there are at most this many series (beyond, the hover
+ * read-out names them). */
 #define LEGEND_ROWS 12
 
 /* GNOME's palette: the "3" shades on light, the lighter "2" shades on dark,
@@ -159,6 +160,9 @@ draw_text (cairo_t *cr, GtkWidget *widget, const char *text, double x, double y,
 static void
 format_value (char *buf, gsize len, double v, double step)
 {
+  /* A tick at -1e-17 is 0, not "-0.0". */
+  if (fabs (v) < step * 1e-6)
+    v = 0;
   if (step >= 1)
     g_snprintf (buf, len, "%.0f", v);
   else
@@ -337,7 +341,7 @@ hs_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cairo_restore (cr);
 
   /* Legend, top right inside the plot. */
-  if (self->series->len > 0)
+  if (self->series->len > 0 && self->series->len <= LEGEND_ROWS)
     {
       double y = f.top + 4, row = 18;
       int max_w = 0;

@@ -318,6 +318,27 @@ hs_datasets_page_select (HsDatasetsPage *self, const char *name)
   return select_name (self, name);
 }
 
+/* When nothing is selected: the dataset of the newest search, else the
+ * first listed. */
+void
+hs_datasets_page_select_default (HsDatasetsPage *self)
+{
+  GListModel *searches = hs_session_get_searches (self->session);
+  g_autoptr(HsItem) newest = NULL;
+
+  g_return_if_fail (HS_IS_DATASETS_PAGE (self));
+  if (gtk_single_selection_get_selected_item (self->selection) != NULL)
+    return;
+  if (g_list_model_get_n_items (searches) > 0)
+    {
+      newest = g_list_model_get_item (searches, 0);
+      if (select_name (self, hs_json_get_string (hs_item_get_object (newest), "dataset")))
+        return;
+    }
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
+    gtk_single_selection_set_selected (self->selection, 0);
+}
+
 void
 hs_datasets_page_set_class_filter (HsDatasetsPage *self, int class_index)
 {
@@ -607,9 +628,11 @@ hs_datasets_page_init (HsDatasetsPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "datasets.search", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "datasets.delete", FALSE);
 
-  hs_columns_add (self->datasets_view, _("Name"), "name", TRUE, "name");
+  /* Task names are the longest cells: never cut them to a few letters. */
+  gtk_column_view_column_set_fixed_width (hs_columns_add (self->datasets_view, _("Name"), "name",
+                                                          TRUE, "name"), 170);
   hs_columns_add (self->datasets_view, _("Source"), "source", FALSE, "source");
-  hs_columns_add (self->datasets_view, _("Family"), "family", TRUE, "family");
+  hs_columns_add (self->datasets_view, _("Family"), "family", FALSE, "family");
   hs_columns_add (self->datasets_view, _("Classes"), "classes", FALSE, "classes");
   hs_columns_add (self->datasets_view, _("Images"), "images", FALSE, "images");
   hs_columns_add (self->datasets_view, _("Cache"), "built", FALSE, "built");

@@ -28,6 +28,8 @@ void             hs_datasets_page_choose_import   (HsDatasetsPage *self);
 HsImportDialog  *hs_datasets_page_open_import     (HsDatasetsPage *self, const char *path);
 /* Selects the dataset with this name (FALSE when it is not listed). */
 gboolean         hs_datasets_page_select          (HsDatasetsPage *self, const char *name);
+/* When nothing is selected: the newest search's dataset, else the first. */
+void             hs_datasets_page_select_default  (HsDatasetsPage *self);
 /* Shows the images of one class (class_index -1: all). */
 void             hs_datasets_page_set_class_filter (HsDatasetsPage *self, int class_index);
 /* What the Delete button does: asks to confirm (an AdwMessageDialog,

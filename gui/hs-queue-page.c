@@ -222,6 +222,7 @@ hs_queue_page_new (HsSession *session)
   gtk_column_view_set_model (self->trials_view,
                              GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_steal_pointer (&sorted_trials)))));
   searches_changed_cb (searches, 0, 0, 0, self);
+  update_actions (self);
   return GTK_WIDGET (self);
 }
 

@@ -73,6 +73,8 @@ hs_window_set_page (HsWindow *self, const char *page)
   adw_view_stack_set_visible_child_name (self->stack, page);
   if (g_str_equal (page, "results"))
     hs_results_page_select_default (HS_RESULTS_PAGE (self->results_page));
+  else if (g_str_equal (page, "datasets"))
+    hs_datasets_page_select_default (HS_DATASETS_PAGE (self->datasets_page));
   return TRUE;
 }
 

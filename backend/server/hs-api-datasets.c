@@ -53,11 +53,37 @@ add_details (HsServer *server, JsonObject *o, const char *name, const char *path
 
 /* A built-in task: what the recipe says, and its counts once it was built
  * and recorded. */
+/* A built task's row, made from its cache file's header the first time it
+ * is listed (a search's first trial makes it too). */
+static HsStoreDataset *
+builtin_row (HsServer *server, HsTaskRecipe *recipe, gboolean built)
+{
+  HsStoreDataset *row = hs_store_get_dataset (server->store, recipe->name, NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(HsDataset) ds = NULL;
+  gsize n_images = 0;
+
+  if (row != NULL || !built)
+    return row;
+  path = hs_task_cache_path (recipe);
+  if ((ds = hs_dataset_load_header (path, &n_images, NULL)) == NULL)
+    return NULL;
+  row = g_new0 (HsStoreDataset, 1);
+  row->name = g_strdup (recipe->name);
+  row->source = g_strdup ("builtin");
+  row->family = g_strdup (recipe->family);
+  row->n_classes = hs_dataset_get_n_classes (ds);
+  row->n_images = n_images;
+  row->created = g_get_real_time () / 1000;
+  hs_store_put_dataset (server->store, row, NULL);
+  return row;
+}
+
 static JsonNode *
 builtin_to_json (HsServer *server, HsTaskRecipe *recipe, gboolean details)
 {
-  g_autoptr(HsStoreDataset) row = hs_store_get_dataset (server->store, recipe->name, NULL);
   gboolean built = hs_task_is_built (recipe);
+  g_autoptr(HsStoreDataset) row = builtin_row (server, recipe, built);
   JsonNode *node;
   JsonObject *o;
 

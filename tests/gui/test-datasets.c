@@ -337,6 +337,8 @@ test_invalid_name (void)
   HsImportDialog *dialog = hs_datasets_page_open_import (page, import_folder ());
   const char *const invalid[] = { "", ".hidden", "two words", "a/b" };
 
+  /* The page's own loads (the dataset it shows first) are done. */
+  HS_WAIT_FOR (hs_window_get_pending (window) == 0);
   for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
     {
       hs_import_dialog_set_name (dialog, invalid[i]);

@@ -63,7 +63,10 @@ test_window_queue_controls (void)
   g_assert_nonnull (pause);
   g_assert_nonnull (resume);
   g_assert_nonnull (cancel);
-  /* A finished search: nothing to do. */
+  /* Nothing selected, then a finished search: nothing to do. */
+  g_assert_false (gtk_widget_is_sensitive (pause));
+  g_assert_false (gtk_widget_is_sensitive (resume));
+  g_assert_false (gtk_widget_is_sensitive (cancel));
   g_assert_true (hs_queue_page_select_search (page, finished_id));
   g_assert_false (gtk_widget_is_sensitive (pause));
   g_assert_false (gtk_widget_is_sensitive (resume));
