@@ -57,7 +57,10 @@ offline_cb (HsSession *session, GParamSpec *pspec, HsWindow *self)
 GtkWindow *
 hs_window_open_start_dialog (HsWindow *self)
 {
-  GtkWindow *dialog = hs_start_dialog_new (self->session, GTK_WINDOW (self), NULL);
+  /* The dataset shown on the Datasets page, if any, is the likely one. */
+  JsonObject *shown = hs_datasets_page_get_detail (HS_DATASETS_PAGE (self->datasets_page));
+  GtkWindow *dialog = hs_start_dialog_new (self->session, GTK_WINDOW (self),
+                                           shown ? hs_json_get_string (shown, "name") : NULL);
 
   gtk_window_present (dialog);
   return dialog;
