@@ -180,6 +180,8 @@ about_action (GSimpleAction *action, GVariant *parameter, gpointer data)
                         "copyright", _("© 2026 The HyperSTAR developers"),
                         "license-type", GTK_LICENSE_GPL_3_0,
                         "developers", translated,
+                        /* TRANSLATORS: your names, one per line, as they should be credited */
+                        "translator-credits", _("translator-credits"),
                         "debug-info", info,
                         "debug-info-filename", "hyperstar-debug-info.txt",
                         "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),

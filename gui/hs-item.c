@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "hs-item"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "hs-client.h"
@@ -60,16 +61,41 @@ format_count (JsonObject *o, const char *name)
   return v < 0 ? g_strdup ("—") : g_strdup_printf ("%" G_GINT64_FORMAT, v);
 }
 
+/* The daemon's words for states and sources, as shown. */
+static const char *
+state_name (const char *value)
+{
+  static const struct { const char *value, *name; } names[] = {
+    { "queued", N_("queued") }, { "running", N_("running") }, { "paused", N_("paused") },
+    { "done", N_("done") }, { "cancelled", N_("cancelled") }, { "failed", N_("failed") },
+    { "pending", N_("pending") }, { "builtin", N_("built-in") }, { "imported", N_("imported") },
+  };
+
+  for (guint i = 0; value != NULL && i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (value, names[i].value))
+      return _(names[i].name);
+  return value;
+}
+
 char *
 hs_item_format (HsItem *self, const char *column)
 {
   JsonObject *o = self->object;
   JsonNode *node;
 
+  if (g_str_equal (column, "state") || g_str_equal (column, "source"))
+    {
+      const char *value = hs_json_get_string (o, column);
+
+      return g_strdup (value ? state_name (value) : "—");
+    }
+
   if (g_str_equal (column, "trials"))
-    return g_strdup_printf ("%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT " done%s",
-                            hs_json_get_int (o, "n_done", 0), hs_json_get_int (o, "n_trials", 0),
-                            hs_json_get_int (o, "n_running", 0) > 0 ? " ·  running" : "");
+    return g_strdup_printf (hs_json_get_int (o, "n_running", 0) > 0
+                            /* TRANSLATORS: trials of a search: done / all */
+                            ? _("%lld / %lld done · running") : _("%lld / %lld done"),
+                            (long long) hs_json_get_int (o, "n_done", 0),
+                            (long long) hs_json_get_int (o, "n_trials", 0));
   if (g_str_equal (column, "best") || g_str_equal (column, "val_acc"))
     {
       double v = hs_json_get_double (o, g_str_equal (column, "best") ? "best_val_acc" : "val_acc");
@@ -81,9 +107,10 @@ hs_item_format (HsItem *self, const char *column)
       JsonNode *s = json_object_get_member (o, "settings");
       JsonObject *settings = s && JSON_NODE_HOLDS_OBJECT (s) ? json_node_get_object (s) : NULL;
 
-      return g_strdup_printf ("%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT " epochs",
-                              hs_json_get_int (o, "epochs_spent", 0),
-                              hs_json_get_int (settings, "budget_epochs", 0));
+      /* TRANSLATORS: epochs spent / the search's budget */
+      return g_strdup_printf (_("%lld / %lld epochs"),
+                              (long long) hs_json_get_int (o, "epochs_spent", 0),
+                              (long long) hs_json_get_int (settings, "budget_epochs", 0));
     }
   if (g_str_equal (column, "progress"))
     {
@@ -92,20 +119,21 @@ hs_item_format (HsItem *self, const char *column)
       const char *phase = hs_json_get_string (o, "phase");
 
       if (phase != NULL && g_str_equal (phase, "preparing"))
-        return g_strdup_printf ("preparing %.0f %%", 100 * (isnan (fraction) ? 0 : fraction));
-      return g_strdup_printf ("epoch %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " · %.0f %%",
-                              hs_json_get_int (o, "epoch", 0), hs_json_get_int (o, "to_epoch", 0),
+        return g_strdup_printf (_("preparing %.0f %%"), 100 * (isnan (fraction) ? 0 : fraction));
+      return g_strdup_printf (_("epoch %lld of %lld · %.0f %%"),
+                              (long long) hs_json_get_int (o, "epoch", 0),
+                              (long long) hs_json_get_int (o, "to_epoch", 0),
                               100 * (isnan (fraction) ? 0 : fraction));
     }
   if (g_str_equal (column, "title"))
     return g_strdup_printf ("#%" G_GINT64_FORMAT " %s · %s · %s", hs_json_get_int (o, "id", 0),
                             hs_json_get_string (o, "dataset"), hs_json_get_string (o, "method"),
-                            hs_json_get_string (o, "state"));
+                            state_name (hs_json_get_string (o, "state")));
   if (g_str_equal (column, "built"))
     {
       if (json_object_get_member (o, "built") == NULL)
         return g_strdup ("");
-      return g_strdup (hs_json_get_int (o, "built", 0) ? "built" : "not built");
+      return g_strdup (hs_json_get_int (o, "built", 0) ? _("built") : _("not built"));
     }
   if (g_str_equal (column, "classes") || g_str_equal (column, "images"))
     return format_count (o, column);
@@ -121,7 +149,7 @@ hs_item_format (HsItem *self, const char *column)
       if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
         return g_strdup_printf ("%g", json_node_get_double (node));
       if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-        return g_strdup (json_node_get_boolean (node) ? "yes" : "no");
+        return g_strdup (json_node_get_boolean (node) ? _("yes") : _("no"));
     }
   return json_to_string (node, FALSE);
 }

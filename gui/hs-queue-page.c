@@ -53,9 +53,13 @@ update_actions (HsQueuePage *self)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i],
                                    action_allowed (self, actions[i]));
   if (o != NULL)
-    text = g_strdup_printf (_("Search %lld · %s"), (long long) hs_json_get_int (o, "id", 0),
-                            hs_json_get_string (o, "error") ? hs_json_get_string (o, "error")
-                                                            : hs_json_get_string (o, "state"));
+    {
+      g_autofree char *state = hs_item_format (self->selected, "state");
+
+      text = g_strdup_printf (_("Search %lld · %s"), (long long) hs_json_get_int (o, "id", 0),
+                              hs_json_get_string (o, "error") ? hs_json_get_string (o, "error")
+                                                              : state);
+    }
   gtk_label_set_text (self->selection_label, text ? text : _("No search selected"));
 }
 
