@@ -121,6 +121,36 @@ start_search (HsRequest *req)
   reply_search (req, SOUP_STATUS_CREATED, id);
 }
 
+/* The paging query values of the list routes, with the same range errors:
+ * where to start (start_name: "offset", or "after" for events) and "limit"
+ * (default 100, at most MAX_PAGE). */
+static gboolean
+query_page (HsRequest *req, const char *start_name, guint64 start_max, guint64 *start,
+            guint64 *limit)
+{
+  return hs_query_uint (req, start_name, 0, start_max, start) &&
+         hs_query_uint (req, "limit", 100, MAX_PAGE, limit);
+}
+
+typedef JsonNode *(*ItemToJson) (gconstpointer item);
+
+/* Ends the reply object that b has begun with the member "name", an array
+ * of the items as JSON, and replies with it.  NULL items is an empty array:
+ * a page of limit 0 (the store reads limit 0 as "all", so the list routes
+ * do not pass it on). */
+static void
+reply_items (HsRequest *req, JsonBuilder *b, const char *name, GPtrArray *items,
+             ItemToJson to_json)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    json_builder_add_value (b, to_json (g_ptr_array_index (items, i)));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  hs_reply_json (req->msg, SOUP_STATUS_OK, json_builder_get_root (b));
+}
+
 static void
 list_searches (HsRequest *req)
 {
@@ -129,23 +159,17 @@ list_searches (HsRequest *req)
   g_autoptr(JsonBuilder) b = json_builder_new ();
   guint64 offset, limit;
 
-  if (!hs_query_uint (req, "offset", 0, G_MAXUINT, &offset) ||
-      !hs_query_uint (req, "limit", 100, MAX_PAGE, &limit))
+  if (!query_page (req, "offset", G_MAXUINT, &offset, &limit))
     return;
-  if ((searches = hs_store_list_searches (req->server->store, offset, limit ? limit : 1,
+  if ((searches = hs_store_list_searches (req->server->store, offset, MAX (limit, 1),
                                           &error)) == NULL)
     {
       hs_reply_gerror (req->msg, error);
       return;
     }
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "searches");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < searches->len && limit > 0; i++)
-    json_builder_add_value (b, hs_api_search_to_json (g_ptr_array_index (searches, i)));
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  hs_reply_json (req->msg, SOUP_STATUS_OK, json_builder_get_root (b));
+  reply_items (req, b, "searches", limit > 0 ? searches : NULL,
+              (ItemToJson) hs_api_search_to_json);
 }
 
 static void
@@ -157,8 +181,7 @@ list_trials (HsRequest *req, gint64 id)
   g_autoptr(JsonBuilder) b = json_builder_new ();
   guint64 offset, limit;
 
-  if (!hs_query_uint (req, "offset", 0, G_MAXUINT, &offset) ||
-      !hs_query_uint (req, "limit", 100, MAX_PAGE, &limit))
+  if (!query_page (req, "offset", G_MAXUINT, &offset, &limit))
     return;
   if ((search = hs_store_get_search (req->server->store, id, &error)) == NULL ||
       (limit > 0 &&
@@ -172,13 +195,7 @@ list_trials (HsRequest *req, gint64 id)
   json_builder_add_int_value (b, search->n_trials);
   json_builder_set_member_name (b, "offset");
   json_builder_add_int_value (b, (gint64) offset);
-  json_builder_set_member_name (b, "trials");
-  json_builder_begin_array (b);
-  for (guint i = 0; trials != NULL && i < trials->len; i++)
-    json_builder_add_value (b, hs_api_trial_to_json (g_ptr_array_index (trials, i)));
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  hs_reply_json (req->msg, SOUP_STATUS_OK, json_builder_get_root (b));
+  reply_items (req, b, "trials", trials, (ItemToJson) hs_api_trial_to_json);
 }
 
 static void
@@ -190,8 +207,7 @@ list_events (HsRequest *req, gint64 id)
   g_autoptr(JsonBuilder) b = json_builder_new ();
   guint64 after, limit;
 
-  if (!hs_query_uint (req, "after", 0, G_MAXINT64, &after) ||
-      !hs_query_uint (req, "limit", 100, MAX_PAGE, &limit))
+  if (!query_page (req, "after", G_MAXINT64, &after, &limit))
     return;
   if ((search = hs_store_get_search (req->server->store, id, &error)) == NULL ||
       (events = hs_store_list_events (req->server->store, (gint64) after, id, MAX (limit, 1),
@@ -201,13 +217,8 @@ list_events (HsRequest *req, gint64 id)
       return;
     }
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "events");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < events->len && limit > 0; i++)
-    json_builder_add_value (b, hs_events_stored_to_json (g_ptr_array_index (events, i)));
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  hs_reply_json (req->msg, SOUP_STATUS_OK, json_builder_get_root (b));
+  reply_items (req, b, "events", limit > 0 ? events : NULL,
+              (ItemToJson) hs_events_stored_to_json);
 }
 
 /* RFC 4180: a field with a comma, quote or line break is quoted, quotes
@@ -270,13 +281,7 @@ export_search (HsRequest *req, gint64 id)
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "search");
       json_builder_add_value (b, hs_api_search_to_json (search));
-      json_builder_set_member_name (b, "trials");
-      json_builder_begin_array (b);
-      for (guint i = 0; i < trials->len; i++)
-        json_builder_add_value (b, hs_api_trial_to_json (g_ptr_array_index (trials, i)));
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-      hs_reply_json (req->msg, SOUP_STATUS_OK, json_builder_get_root (b));
+      reply_items (req, b, "trials", trials, (ItemToJson) hs_api_trial_to_json);
     }
   else
     {
