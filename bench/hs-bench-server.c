@@ -5,8 +5,9 @@
  *   hs-bench-server HYPERSTARD [--trials 10000] [--requests 2000] [--clients 4]
  *                              [--events 2000]
  *
- * 1. A store with one finished search of N trials (each with a 27-epoch
- *    curve), written through the store API into a temporary folder.
+ * 1. A store with one finished search of N trials (each with the same
+ *    27-epoch curve), written through the store API into a temporary
+ *    folder (hs-bench-common.h).
  * 2. hyperstard started on it; GET /searches/ID and GET /searches/ID/trials
  *    (a page of 100 from the middle) timed over many requests on one
  *    keep-alive connection: p50, p99, max.
@@ -23,74 +24,9 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "hs-bench-common.h"
 #include "hs-events.h"
 #include "hs-store.h"
-
-static int
-compare_double (gconstpointer a, gconstpointer b)
-{
-  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
-  return x < y ? -1 : x > y;
-}
-
-static gdouble
-percentile (GArray *sorted, gdouble p)
-{
-  guint i = (guint) MIN (sorted->len - 1, floor (p * (sorted->len - 1) + 0.5));
-  return g_array_index (sorted, gdouble, i);
-}
-
-static gint64
-fill_store (const char *path, guint n_trials)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HsStore) store = hs_store_open (path, &error);
-  g_autoptr(HsStoreSearch) search = g_new0 (HsStoreSearch, 1);
-  g_autoptr(GArray) curve = g_array_new (FALSE, FALSE, sizeof (gdouble));
-  g_autoptr(GArray) losses = g_array_new (FALSE, FALSE, sizeof (gdouble));
-  gint64 space, id;
-
-  if (store == NULL)
-    g_error ("%s", error->message);
-  space = hs_store_add_space (store, "bench-space",
-                              "{\"dimensions\": [{\"name\": \"lr\", \"type\": \"float\", "
-                              "\"min\": 0.0001, \"max\": 0.1, \"log\": true}]}", &error);
-  search->dataset = g_strdup ("bench");
-  search->space_id = space;
-  search->method = g_strdup ("random");
-  search->settings = g_strdup ("{\"max_epochs\": 27, \"eta\": 3, \"budget_epochs\": 270000, "
-                               "\"min_epochs\": 1, \"n_configs\": 0, \"seed\": 0}");
-  if (space <= 0 || (id = hs_store_add_search (store, search, &error)) <= 0 ||
-      !hs_store_set_search_state (store, id, HS_SEARCH_RUNNING, NULL, &error))
-    g_error ("%s", error->message);
-  for (guint e = 0; e < 27; e++)
-    {
-      gdouble acc = 0.3 + 0.02 * e, loss = 2.0 / (e + 1);
-      g_array_append_val (curve, acc);
-      g_array_append_val (losses, loss);
-    }
-  for (guint i = 0; i < n_trials; i++)
-    {
-      g_autoptr(HsStoreTrial) t = hs_store_trial_new ();
-
-      t->search_id = id;
-      t->id = i;
-      t->config_id = g_strdup_printf ("s%u", i + 1);
-      t->config = g_strdup_printf ("{\"lr\": %g}", 0.0001 + i * 1e-6);
-      t->from_epoch = 0;
-      t->to_epoch = 27;
-      if (!hs_store_add_trial (store, t, &error) ||
-          !hs_store_start_trial (store, id, i, "CPU (bench)", &error) ||
-          !hs_store_finish_trial (store, id, i, curve, losses, 12.5, &error))
-        g_error ("%s", error->message);
-      if ((i + 1) % 1000 == 0)
-        fprintf (stderr, "\rstoring trials: %u/%u", i + 1, n_trials);
-    }
-  fprintf (stderr, "\n");
-  if (!hs_store_set_search_state (store, id, HS_SEARCH_DONE, NULL, &error))
-    g_error ("%s", error->message);
-  return id;
-}
 
 static gdouble
 timed_get (SoupSession *session, const char *uri)
@@ -108,10 +44,10 @@ timed_get (SoupSession *session, const char *uri)
 static void
 report_latency (const char *what, GArray *ms)
 {
-  g_array_sort (ms, compare_double);
+  hs_bench_sort (ms);
   printf ("%-44s p50 %7.3f ms  p99 %7.3f ms  max %7.3f ms  (%u requests)\n", what,
-          percentile (ms, 0.5), percentile (ms, 0.99), g_array_index (ms, gdouble, ms->len - 1),
-          ms->len);
+          hs_bench_percentile (ms, 0.5), hs_bench_percentile (ms, 0.99),
+          g_array_index (ms, gdouble, ms->len - 1), ms->len);
 }
 
 typedef struct {
@@ -293,19 +229,13 @@ main (int argc, char **argv)
   db = g_build_filename (dir, "hyperstard.db", NULL);
   sock = g_build_filename (dir, "hyperstard.sock", NULL);
   start = g_get_monotonic_time ();
-  id = fill_store (db, (guint) n_trials);
+  id = hs_bench_fill_store (db, (guint) n_trials, FALSE);
   printf ("store: %d trials written in %.1f s (one transaction each)\n", n_trials,
           (g_get_monotonic_time () - start) / 1e6);
 
-  daemon = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, argv[1], "--socket", sock,
-                             "--db", db, "--from-scratch", NULL);
-  if (daemon == NULL)
-    g_error ("%s", error->message);
+  daemon = hs_bench_start_daemon (argv[1], db, sock);
   address = g_unix_socket_address_new (sock);
   session = soup_session_new_with_options ("remote-connectable", address, NULL);
-  for (guint i = 0; i < 300 && !g_file_test (sock, G_FILE_TEST_EXISTS); i++)
-    g_usleep (20000);
-  g_usleep (200000);
 
   search_uri = g_strdup_printf ("http://localhost/api/v1/searches/%" G_GINT64_FORMAT, id);
   page_uri = g_strdup_printf ("http://localhost/api/v1/searches/%" G_GINT64_FORMAT
