@@ -23,14 +23,21 @@ hs_api_add_json_member (JsonBuilder *b, const char *name, const char *text)
     json_builder_add_string_value (b, text);
 }
 
-void
-hs_api_add_double_member (JsonBuilder *b, const char *name, gdouble value)
+/* A measurement, null when NaN (not measured). */
+static void
+add_nullable_double_value (JsonBuilder *b, gdouble value)
 {
-  json_builder_set_member_name (b, name);
   if (isnan (value))
     json_builder_add_null_value (b);
   else
     json_builder_add_double_value (b, value);
+}
+
+void
+hs_api_add_double_member (JsonBuilder *b, const char *name, gdouble value)
+{
+  json_builder_set_member_name (b, name);
+  add_nullable_double_value (b, value);
 }
 
 void
@@ -39,13 +46,7 @@ hs_api_add_doubles_member (JsonBuilder *b, const char *name, const GArray *value
   json_builder_set_member_name (b, name);
   json_builder_begin_array (b);
   for (guint i = 0; values != NULL && i < values->len; i++)
-    {
-      gdouble v = g_array_index (values, gdouble, i);
-      if (isnan (v))
-        json_builder_add_null_value (b);
-      else
-        json_builder_add_double_value (b, v);
-    }
+    add_nullable_double_value (b, g_array_index (values, gdouble, i));
   json_builder_end_array (b);
 }
 
@@ -66,15 +67,35 @@ add_int (JsonBuilder *b, const char *name, gint64 value)
   json_builder_add_int_value (b, value);
 }
 
+static void
+add_double (JsonBuilder *b, const char *name, gdouble value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_double_value (b, value);
+}
+
+static void
+add_nullable_int (JsonBuilder *b, const char *name, gint64 value, gboolean is_null)
+{
+  json_builder_set_member_name (b, name);
+  if (is_null)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_int_value (b, value);
+}
+
 /* A time member: milliseconds since 1970, null when not yet. */
 static void
 add_time (JsonBuilder *b, const char *name, gint64 ms)
 {
-  json_builder_set_member_name (b, name);
-  if (ms == 0)
-    json_builder_add_null_value (b);
-  else
-    json_builder_add_int_value (b, ms);
+  add_nullable_int (b, name, ms, ms == 0);
+}
+
+/* A trial's id or index, null when negative (none). */
+static void
+add_trial_ref (JsonBuilder *b, const char *name, gint64 trial)
+{
+  add_nullable_int (b, name, trial, trial < 0);
 }
 
 JsonNode *
@@ -100,11 +121,7 @@ hs_api_search_to_json (const HsStoreSearch *s)
   add_int (b, "n_running", s->n_running);
   add_int (b, "epochs_spent", (gint64) s->epochs_spent);
   hs_api_add_double_member (b, "best_val_acc", s->best_val_acc);
-  json_builder_set_member_name (b, "best_trial");
-  if (s->best_trial < 0)
-    json_builder_add_null_value (b);
-  else
-    json_builder_add_int_value (b, s->best_trial);
+  add_trial_ref (b, "best_trial", s->best_trial);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -121,18 +138,13 @@ hs_api_trial_to_json (const HsStoreTrial *t)
   hs_api_add_json_member (b, "config", t->config);
   add_int (b, "from_epoch", t->from_epoch);
   add_int (b, "to_epoch", t->to_epoch);
-  json_builder_set_member_name (b, "parent");
-  if (t->parent < 0)
-    json_builder_add_null_value (b);
-  else
-    json_builder_add_int_value (b, t->parent);
+  add_trial_ref (b, "parent", t->parent);
   add_int (b, "bracket", t->bracket);
   add_int (b, "bracket_index", t->bracket_index);
   add_int (b, "rung", t->rung);
   add_string (b, "state", hs_store_trial_state_to_string (t->state));
   hs_api_add_double_member (b, "val_acc", t->val_acc);
-  json_builder_set_member_name (b, "seconds");
-  json_builder_add_double_value (b, t->seconds);
+  add_double (b, "seconds", t->seconds);
   hs_api_add_doubles_member (b, "curve", t->curve);
   hs_api_add_doubles_member (b, "losses", t->losses);
   add_string (b, "device", t->device);
