@@ -9,6 +9,7 @@
  * search ends; --screenshot's renderer writes a PNG.
  */
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "hs-application.h"
@@ -213,6 +214,46 @@ test_window_results (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A running search on the results page grows from the event stream: it
+ * is loaded once, when shown, and later trials and curve points come as
+ * events. */
+static void
+test_window_results_live (void)
+{
+  HsWindow *window = hs_test_gui_new_window ();
+  HsResultsPage *page = HS_RESULTS_PAGE (hs_window_get_page (window, "results"));
+  gint64 id = hs_test_daemon_start_search (hs_test_gui_daemon, "random",
+                                           "{\"budget_epochs\": 1000000, \"max_epochs\": 2, \"n_configs\": 100000}");
+  g_autofree char *path = g_strdup_printf ("/api/v1/searches/%" G_GINT64_FORMAT "/cancel", id);
+  g_autoptr(JsonNode) cancelled = NULL;
+  g_autoptr(HsItem) listed = NULL;
+  GListModel *table;
+  guint status;
+
+  hs_window_set_page (window, "results");
+  /* Listed once its first event came. */
+  HS_WAIT_FOR ((listed = hs_session_find_search (hs_window_get_session (window), id)) != NULL);
+  hs_results_page_show_searches (page, &id, 1);
+  table = hs_results_page_get_trials (page);
+  HS_WAIT_FOR (g_list_model_get_n_items (table) >= 4);
+  /* Finished trials have their curve and accuracy, as a reload would. */
+  {
+    g_autoptr(HsItem) first = g_list_model_get_item (table, 0);
+    JsonObject *o = hs_item_get_object (first);
+
+    HS_WAIT_FOR (g_strcmp0 (hs_json_get_string (hs_item_get_object (first), "state"), "done") == 0);
+    o = hs_item_get_object (first);
+    g_assert_nonnull (hs_json_get_array (o, "curve"));
+    g_assert_false (isnan (hs_json_get_double (o, "val_acc")));
+  }
+  HS_WAIT_FOR (hs_chart_get_n_series (hs_window_get_curves_chart (window)) >= 2);
+  cancelled = hs_test_daemon_request (hs_test_gui_daemon, "POST", path, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  HS_WAIT_FOR (hs_window_get_last_message (window) != NULL &&
+               strstr (hs_window_get_last_message (window), "cancelled") != NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_window_screenshot (void)
 {
@@ -239,7 +280,8 @@ main (int argc, char *argv[])
 {
   static const char *const paths[] = {
     "/gui/window/pages", "/gui/window/queue-controls", "/gui/window/start-search",
-    "/gui/window/dialog-error", "/gui/window/results", "/gui/window/screenshot", NULL
+    "/gui/window/dialog-error", "/gui/window/results", "/gui/window/results-live",
+    "/gui/window/screenshot", NULL
   };
 
   if (!hs_test_gui_init (&argc, &argv, paths))
@@ -249,6 +291,7 @@ main (int argc, char *argv[])
   g_test_add_func (paths[2], test_window_start_search);
   g_test_add_func (paths[3], test_window_dialog_error);
   g_test_add_func (paths[4], test_window_results);
-  g_test_add_func (paths[5], test_window_screenshot);
+  g_test_add_func (paths[5], test_window_results_live);
+  g_test_add_func (paths[6], test_window_screenshot);
   return hs_test_gui_run ();
 }
