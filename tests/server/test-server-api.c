@@ -169,6 +169,94 @@ test_search_refusals (void)
   assert_error ("GET", "/api/v1/searches?limit=abc", NULL, 400, "limit");
 }
 
+/* The trials' and events' pages: limit 0 (only the page's frame), paging
+ * on with offset and after, and the paging values' range errors. */
+static void
+assert_pages (gint64 id, gint64 n_trials)
+{
+  g_autofree char *base = g_strdup_printf ("/api/v1/searches/%" G_GINT64_FORMAT, id);
+  g_autofree char *trials0 = g_strconcat (base, "/trials?limit=0", NULL);
+  g_autofree char *trials_end = g_strdup_printf ("%s/trials?offset=%" G_GINT64_FORMAT, base,
+                                                 n_trials);
+  g_autofree char *events0 = g_strconcat (base, "/events?limit=0", NULL);
+  g_autofree char *events2 = g_strconcat (base, "/events?after=0&limit=2", NULL);
+  g_autofree char *events_next = NULL;
+  g_autoptr(JsonNode) page = NULL;
+  g_autoptr(GString) text = NULL;
+  JsonArray *events;
+  gint64 second;
+  guint status;
+
+  page = hs_test_daemon_request (daemon_, "GET", trials0, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  text = g_string_new (NULL);
+  g_string_printf (text, "{\"total\":%" G_GINT64_FORMAT ",\"offset\":0,\"trials\":[]}",
+                   n_trials);
+  {
+    g_autofree char *got = json_to_string (page, FALSE);
+    g_assert_cmpstr (got, ==, text->str);
+  }
+  g_clear_pointer (&page, json_node_unref);
+  page = hs_test_daemon_request (daemon_, "GET", trials_end, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpint (hs_json_int (page, "offset"), ==, n_trials);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_node_get_object (page), "trials")), ==, 0);
+  g_clear_pointer (&page, json_node_unref);
+
+  page = hs_test_daemon_request (daemon_, "GET", events0, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  {
+    g_autofree char *got = json_to_string (page, FALSE);
+    g_assert_cmpstr (got, ==, "{\"events\":[]}");
+  }
+  g_clear_pointer (&page, json_node_unref);
+  page = hs_test_daemon_request (daemon_, "GET", events2, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  events = json_object_get_array_member (json_node_get_object (page), "events");
+  g_assert_cmpuint (json_array_get_length (events), ==, 2);
+  second = json_object_get_int_member (json_array_get_object_element (events, 1), "id");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (events, 0), "id"),
+                   <, second);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (events, 0),
+                                               "search_id"), ==, id);
+  /* Paging on: the next page starts after the last id seen. */
+  events_next = g_strdup_printf ("%s/events?after=%" G_GINT64_FORMAT "&limit=1", base, second);
+  g_clear_pointer (&page, json_node_unref);
+  page = hs_test_daemon_request (daemon_, "GET", events_next, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  events = json_object_get_array_member (json_node_get_object (page), "events");
+  g_assert_cmpuint (json_array_get_length (events), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (events, 0), "id"),
+                   >, second);
+
+  {
+    static const struct {
+      const char *query, *message;
+    } errors[] = {
+      { "/trials?limit=1001",
+        "query parameter “limit” must be a whole number from 0 to 1000 (got “1001”)" },
+      { "/trials?offset=-1",
+        "query parameter “offset” must be a whole number from 0 to 4294967295 (got “-1”)" },
+      { "/events?limit=abc",
+        "query parameter “limit” must be a whole number from 0 to 1000 (got “abc”)" },
+      { "/events?after=-1",
+        "query parameter “after” must be a whole number from 0 to 9223372036854775807 "
+        "(got “-1”)" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
+      {
+        g_autofree char *path = g_strconcat (base, errors[i].query, NULL);
+        g_autoptr(JsonNode) reply = hs_test_daemon_request (daemon_, "GET", path, NULL, &status);
+
+        g_assert_cmpuint (status, ==, 400);
+        g_assert_cmpstr (hs_json_string (reply, "error"), ==, "invalid");
+        g_assert_cmpstr (hs_json_string (reply, "message"), ==, errors[i].message);
+      }
+  }
+}
+
 /* A whole small search, with the trials' pages, the exports, and the
  * state changes that are refused once it is over. */
 static void
@@ -211,6 +299,7 @@ test_search_lifecycle (void)
                    ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (trials, 0),
                                                   "state"), ==, "done");
+  assert_pages (id, n_trials);
 
   exported = hs_test_daemon_request (daemon_, "GET", json_path, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
