@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "hs-client"
 
 #include <gio/gunixsocketaddress.h>
+#include <glib/gi18n.h>
 #include <libsoup/soup.h>
 #include <math.h>
 #include <string.h>
@@ -18,6 +19,8 @@
 #define BACKOFF_MIN_MS 250
 #define BACKOFF_MAX_MS 8000
 #define MAX_EVENT_BYTES (16 * 1024 * 1024)
+/* Replies larger than this are parsed in a worker thread. */
+#define PARSE_IN_THREAD_BYTES (64 * 1024)
 
 G_DEFINE_QUARK (hs-client-error-quark, hs_client_error)
 
@@ -96,7 +99,7 @@ ensure_daemon (HsClient *self, GError **error)
   if ((path = find_daemon ()) == NULL)
     {
       g_set_error (error, HS_CLIENT_ERROR, HS_CLIENT_ERROR_NOT_RUNNING,
-                   "hyperstard is not running on %s and could not be found to start it",
+                   _("hyperstard is not running on %s and could not be found to start it"),
                    self->socket_path);
       return FALSE;
     }
@@ -116,6 +119,7 @@ typedef struct {
   char *path;
   GBytes *body;
   gboolean raw;                /* return the body's bytes, not its JSON */
+  GBytes *reply;               /* the body, while it is parsed */
   guint attempts;
   SoupMessage *msg;
 } Request;
@@ -126,6 +130,7 @@ request_free (Request *r)
   g_free (r->method);
   g_free (r->path);
   g_clear_pointer (&r->body, g_bytes_unref);
+  g_clear_pointer (&r->reply, g_bytes_unref);
   g_clear_object (&r->msg);
   g_free (r);
 }
@@ -155,7 +160,7 @@ set_daemon_error (SoupMessage *msg, GBytes *bytes, GError **error)
       g_set_error_literal (error, HS_CLIENT_ERROR, HS_CLIENT_ERROR_DAEMON, message);
       return;
     }
-  g_set_error (error, HS_CLIENT_ERROR, HS_CLIENT_ERROR_DAEMON, "hyperstard answered %u %s",
+  g_set_error (error, HS_CLIENT_ERROR, HS_CLIENT_ERROR_DAEMON, _("hyperstard answered %u %s"),
                soup_message_get_status (msg),
                soup_message_get_reason_phrase (msg) ? soup_message_get_reason_phrase (msg) : "");
 }
@@ -165,6 +170,27 @@ retry_cb (gpointer data)
 {
   send_request (G_TASK (data));
   return G_SOURCE_REMOVE;
+}
+
+/* The reply's JSON (in a worker thread for large replies). */
+static void
+parse_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Request *r = task_data;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (r->reply, &len);
+
+  if (!json_parser_load_from_data (parser, data, len, &error))
+    {
+      g_task_return_new_error (task, HS_CLIENT_ERROR, HS_CLIENT_ERROR_PROTOCOL,
+                               _("hyperstard’s reply to %s %s is not JSON: %s"), r->method,
+                               r->path, error->message);
+      return;
+    }
+  g_task_return_pointer (task, json_node_ref (json_parser_get_root (parser)),
+                         (GDestroyNotify) json_node_unref);
 }
 
 static void
@@ -177,9 +203,6 @@ request_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
                                                                &error);
   guint status = soup_message_get_status (r->msg);
-  g_autoptr(JsonParser) parser = NULL;
-  gsize len = 0;
-  const char *data;
 
   if (bytes == NULL)
     {
@@ -203,7 +226,7 @@ request_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
           return;
         }
       g_task_return_new_error (task, HS_CLIENT_ERROR, HS_CLIENT_ERROR_NOT_RUNNING,
-                               "hyperstard does not answer on %s: %s", self->socket_path,
+                               _("hyperstard does not answer on %s: %s"), self->socket_path,
                                error->message);
       return;
     }
@@ -218,22 +241,18 @@ request_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_pointer (task, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
       return;
     }
-  data = g_bytes_get_data (bytes, &len);
-  if (len == 0)
+  if (g_bytes_get_size (bytes) == 0)
     {
       g_task_return_pointer (task, NULL, NULL);
       return;
     }
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, data, len, &error))
-    {
-      g_task_return_new_error (task, HS_CLIENT_ERROR, HS_CLIENT_ERROR_PROTOCOL,
-                               "hyperstard's reply to %s %s is not JSON: %s", r->method, r->path,
-                               error->message);
-      return;
-    }
-  g_task_return_pointer (task, json_node_copy (json_parser_get_root (parser)),
-                         (GDestroyNotify) json_node_unref);
+  r->reply = g_steal_pointer (&bytes);
+  /* A page of 1,000 trials is over a megabyte: parsing it here would hold
+   * up the frames for tens of milliseconds. */
+  if (g_bytes_get_size (r->reply) > PARSE_IN_THREAD_BYTES)
+    g_task_run_in_thread (task, parse_thread);
+  else
+    parse_thread (task, self, r, NULL);
 }
 
 static void
@@ -253,7 +272,7 @@ send_request (GTask *task)
   if (r->msg == NULL)
     {
       g_task_return_new_error (task, HS_CLIENT_ERROR, HS_CLIENT_ERROR_PROTOCOL,
-                               "“%s” is not a valid request path", r->path);
+                               _("“%s” is not a valid request path"), r->path);
       g_object_unref (task);
       return;
     }
