@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * HsChart: see hs-chart.h.  Curves and text are drawn with cairo through
- * gtk_snapshot_append_cairo (GTK 4.8 has no GskPath); the node is rebuilt
- * on every snapshot, which GTK asks for only after a change or resize.
+ * cairo (GTK 4.8 has no GskPath) into a texture that is kept until the data,
+ * labels, size or colours change; the hover read-out is drawn over it.
  */
 #define G_LOG_DOMAIN "hs-chart"
 
@@ -28,6 +28,10 @@ struct _HsChart
   double y_min, y_max;     /* fixed when y_min < y_max */
   double pointer_x, pointer_y;
   gboolean pointer_in;
+  /* The plot drawn last, and what it was drawn for. */
+  GdkTexture *plot;
+  int plot_width, plot_height, plot_scale;
+  GdkRGBA plot_fg;
 };
 
 G_DEFINE_FINAL_TYPE (HsChart, hs_chart, GTK_TYPE_WIDGET)
@@ -229,22 +233,15 @@ get_fg (GtkWidget *widget, GdkRGBA *fg)
 }
 G_GNUC_END_IGNORE_DEPRECATIONS
 
+/* Everything but the hover read-out. */
 static void
-hs_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+draw_plot (HsChart *self, cairo_t *cr, double width, double height, GdkRGBA fg)
 {
-  HsChart *self = HS_CHART (widget);
-  double width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  cairo_t *cr;
-  GdkRGBA fg;
+  GtkWidget *widget = GTK_WIDGET (self);
   Frame f;
   double step;
 
-  if (width <= 0 || height <= 0)
-    return;
-  get_fg (widget, &fg);
   frame_for (self, width, height, &f);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
   /* Grid, ticks and tick labels. */
   cairo_set_line_width (cr, 1);
   step = nice_step (f.y1 - f.y0);
@@ -370,8 +367,16 @@ hs_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
         }
     }
 
-  /* Hover read-out: a guide at the nearest point, and its values. */
-  if (self->pointer_in)
+}
+
+/* The hover read-out: a guide at the nearest point, and its values. */
+static void
+draw_hover (HsChart *self, cairo_t *cr, double width, double height, GdkRGBA fg)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  Frame f;
+
+  frame_for (self, width, height, &f);
     {
       guint si, pi;
 
@@ -405,7 +410,69 @@ hs_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
           pango_cairo_show_layout (cr, layout);
         }
     }
+}
+
+/* The plot as a texture, drawn again only after a change (data, labels,
+ * size, colours): with hundreds of curves, replaying them on every pointer
+ * motion took a whole frame. */
+static GdkTexture *
+plot_texture (HsChart *self, int width, int height, GdkRGBA fg)
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (self->plot != NULL && self->plot_width == width && self->plot_height == height &&
+      self->plot_scale == scale && gdk_rgba_equal (&self->plot_fg, &fg))
+    return self->plot;
+  g_clear_object (&self->plot);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
+  cairo_surface_set_device_scale (surface, scale, scale);
+  cr = cairo_create (surface);
+  draw_plot (self, cr, width, height, fg);
   cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
+                       (gsize) cairo_image_surface_get_stride (surface) * height * scale);
+  /* cairo's ARGB32 is premultiplied BGRA in memory on little-endian
+   * machines, ARGB on big-endian: GDK_MEMORY_DEFAULT is the same. */
+  self->plot = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
+                                       cairo_image_surface_get_stride (surface));
+  cairo_surface_destroy (surface);
+  self->plot_width = width;
+  self->plot_height = height;
+  self->plot_scale = scale;
+  self->plot_fg = fg;
+  return self->plot;
+}
+
+static void
+invalidate (HsChart *self)
+{
+  g_clear_object (&self->plot);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+hs_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  HsChart *self = HS_CHART (widget);
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  GdkRGBA fg;
+
+  if (width <= 0 || height <= 0)
+    return;
+  get_fg (widget, &fg);
+  gtk_snapshot_append_texture (snapshot, plot_texture (self, width, height, fg),
+                               &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (self->pointer_in)
+    {
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+      draw_hover (self, cr, width, height, fg);
+      cairo_destroy (cr);
+    }
 }
 
 static void
@@ -427,7 +494,7 @@ leave_cb (GtkEventControllerMotion *controller, HsChart *self)
 static void
 dark_changed_cb (AdwStyleManager *manager, GParamSpec *pspec, HsChart *self)
 {
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
 }
 
 static void
@@ -444,6 +511,7 @@ hs_chart_dispose (GObject *object)
   HsChart *self = HS_CHART (object);
 
   g_signal_handlers_disconnect_by_data (adw_style_manager_get_default (), self);
+  g_clear_object (&self->plot);
   G_OBJECT_CLASS (hs_chart_parent_class)->dispose (object);
 }
 
@@ -502,7 +570,7 @@ hs_chart_set_axis_labels (HsChart *self, const char *x_label, const char *y_labe
   g_free (self->y_label);
   self->x_label = g_strdup (x_label);
   self->y_label = g_strdup (y_label);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
 }
 
 void
@@ -511,7 +579,7 @@ hs_chart_set_y_range (HsChart *self, double min, double max)
   g_return_if_fail (HS_IS_CHART (self));
   self->y_min = min;
   self->y_max = max;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
 }
 
 void
@@ -520,7 +588,7 @@ hs_chart_set_placeholder (HsChart *self, const char *text)
   g_return_if_fail (HS_IS_CHART (self));
   g_free (self->placeholder);
   self->placeholder = g_strdup (text);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
 }
 
 void
@@ -528,7 +596,7 @@ hs_chart_clear (HsChart *self)
 {
   g_return_if_fail (HS_IS_CHART (self));
   g_ptr_array_set_size (self->series, 0);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
 }
 
 guint
@@ -545,7 +613,7 @@ hs_chart_add_series (HsChart *self, const char *label, const double *x, const do
   g_array_append_vals (s->x, x, n);
   g_array_append_vals (s->y, y, n);
   g_ptr_array_add (self->series, s);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
   return self->series->len - 1;
 }
 
