@@ -13,7 +13,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "hs-hpo.h"
+#include "hs-test-hpo.h"
 
 /* ---- spaces and the synthetic objective ---- */
 
@@ -135,19 +135,27 @@ median (GArray *values)
                : (g_array_index (sorted, gdouble, n / 2 - 1) + g_array_index (sorted, gdouble, n / 2)) / 2;
 }
 
-static HsScheduler *
-bohb_new (HsSearchSpace *space, guint R, guint eta, guint64 budget, guint32 seed,
-          const HsBohbOptions *bohb)
+static HsSchedulerOptions
+options_for (guint R, guint eta, guint64 budget, guint32 seed)
 {
-  g_autoptr(GError) error = NULL;
   HsSchedulerOptions options;
-  HsScheduler *scheduler;
 
   hs_scheduler_options_init (&options);
   options.max_epochs = R;
   options.eta = eta;
   options.budget = budget;
   options.seed = seed;
+  return options;
+}
+
+static HsScheduler *
+bohb_new (HsSearchSpace *space, guint R, guint eta, guint64 budget, guint32 seed,
+          const HsBohbOptions *bohb)
+{
+  g_autoptr(GError) error = NULL;
+  HsSchedulerOptions options = options_for (R, eta, budget, seed);
+  HsScheduler *scheduler;
+
   scheduler = hs_bohb_new (space, &options, bohb, &error);
   g_assert_no_error (error);
   g_assert_nonnull (scheduler);
@@ -158,14 +166,9 @@ static HsScheduler *
 hyperband_new (HsSearchSpace *space, guint R, guint eta, guint64 budget, guint32 seed)
 {
   g_autoptr(GError) error = NULL;
-  HsSchedulerOptions options;
+  HsSchedulerOptions options = options_for (R, eta, budget, seed);
   HsScheduler *scheduler;
 
-  hs_scheduler_options_init (&options);
-  options.max_epochs = R;
-  options.eta = eta;
-  options.budget = budget;
-  options.seed = seed;
   scheduler = hs_hyperband_new (space, &options, &error);
   g_assert_no_error (error);
   return scheduler;
@@ -179,15 +182,6 @@ run (HsScheduler *scheduler)
 
   g_assert_true (hs_scheduler_run (scheduler, evaluator, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
-}
-
-static char *
-trial_text (const HsTrial *trial)
-{
-  return g_strdup_printf ("%u %s %s %u-%u parent %d bracket %u/%u rung %u", trial->id,
-                          trial->config_id, trial->config_json, trial->from_epoch,
-                          trial->to_epoch, trial->parent, trial->bracket, trial->bracket_index,
-                          trial->rung);
 }
 
 /* The first n trials of a and b are the same (all of both when n = 0). */
@@ -205,8 +199,8 @@ assert_same_trials (HsScheduler *a, HsScheduler *b, guint n)
   g_assert_cmpuint (tb->len, >=, n);
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *x = trial_text (ta->pdata[i]);
-      g_autofree char *y = trial_text (tb->pdata[i]);
+      g_autofree char *x = hs_test_trial_text (ta->pdata[i]);
+      g_autofree char *y = hs_test_trial_text (tb->pdata[i]);
 
       g_assert_cmpstr (x, ==, y);
     }
@@ -228,21 +222,6 @@ count_model_configs (HsScheduler *scheduler)
 }
 
 /* ---- Hyperband's schedule and promotions ---- */
-
-typedef struct {
-  guint position;
-  gdouble score;
-} Ranked;
-
-static gint
-compare_ranked (gconstpointer a, gconstpointer b)
-{
-  const Ranked *x = a, *y = b;
-
-  if (x->score != y->score)
-    return x->score > y->score ? -1 : 1;
-  return (gint) x->position - (gint) y->position;
-}
 
 /* Each (bracket, rung) has the schedule's n_i trials at its epochs, and
  * each rung after the first holds the top floor(n_i / η) of the one
@@ -276,12 +255,12 @@ assert_follows_schedule (HsScheduler *scheduler, guint R, guint eta)
       if (rung->rung > 0)
         {
           guint prev_n = (rung - 1)->n_configs, prev_start = start - prev_n;
-          g_autofree Ranked *ranked = g_new (Ranked, prev_n);
+          g_autofree HsTestRanked *ranked = g_new (HsTestRanked, prev_n);
 
           g_assert_cmpuint (rung->n_configs, ==, prev_n / eta);
           for (guint i = 0; i < prev_n; i++)
-            ranked[i] = (Ranked) { i, ((HsTrial *) trials->pdata[prev_start + i])->val_acc };
-          qsort (ranked, prev_n, sizeof (Ranked), compare_ranked);
+            ranked[i] = (HsTestRanked) { i, ((HsTrial *) trials->pdata[prev_start + i])->val_acc };
+          qsort (ranked, prev_n, sizeof (HsTestRanked), hs_test_compare_ranked);
           for (guint i = 0; i < rung->n_configs; i++)
             {
               const HsTrial *promoted = trials->pdata[start + i];
@@ -670,31 +649,9 @@ test_deterministic (void)
   assert_same_trials (a, by_name, 0);
 }
 
-static HsTrial *
-copy_trial (const HsTrial *trial, gboolean keep_curve)
-{
-  HsTrial *copy = g_new0 (HsTrial, 1);
-
-  *copy = *trial;
-  copy->config_id = g_strdup (trial->config_id);
-  copy->config_json = g_strdup (trial->config_json);
-  copy->curve = keep_curve && trial->curve != NULL ? g_array_copy (trial->curve) : NULL;
-  copy->message = g_strdup (trial->message);
-  return copy;
-}
-
+/* Reports what synthetic_evaluate gives (an HsTrialFunc). */
 static void
-free_trial_copy (HsTrial *trial)
-{
-  g_free (trial->config_id);
-  g_free (trial->config_json);
-  g_clear_pointer (&trial->curve, g_array_unref);
-  g_free (trial->message);
-  g_free (trial);
-}
-
-static void
-report_synthetic (HsScheduler *scheduler, const HsTrial *trial)
+report_synthetic (HsScheduler *scheduler, const HsTrial *trial, gpointer user_data)
 {
   g_autoptr(GArray) acc = g_array_new (FALSE, FALSE, sizeof (gdouble));
   g_autoptr(GArray) secs = g_array_new (FALSE, FALSE, sizeof (gdouble));
@@ -732,7 +689,7 @@ run_failing (HsScheduler *scheduler, gboolean as_failure)
           n_bad++;
           continue;
         }
-      report_synthetic (scheduler, trial);
+      report_synthetic (scheduler, trial, NULL);
     }
   g_assert_no_error (error);
   g_assert_cmpuint (n_bad, >, 20);
@@ -761,31 +718,24 @@ test_failures_rank_last (void)
 static void
 test_restore (void)
 {
-  g_autoptr(HsSearchSpace) space = space_new (mixed_json);
-  g_autoptr(HsScheduler) first = bohb_new (space, 27, 3, 1000, 5, NULL);
-  g_autoptr(GPtrArray) stored = g_ptr_array_new_with_free_func ((GDestroyNotify) free_trial_copy);
-  g_autoptr(GPtrArray) bare = g_ptr_array_new_with_free_func ((GDestroyNotify) free_trial_copy);
-  g_autoptr(GError) error = NULL;
-  const HsTrial *trial;
-  guint n_model_stored = 0;
-
   /* Bracket 0 is trials 0–39, bracket 1 40–56, bracket 2 starts at 57:
    * stop at 60 with 58 and 59 still out and 45 failed. */
-  while (hs_scheduler_get_trials (first)->len < 60)
-    {
-      g_assert_cmpint (hs_scheduler_next (first, &trial, &error), ==, HS_SCHEDULER_TRIAL);
-      if (trial->id == 58 || trial->id == 59)
-        continue;
-      if (trial->id == 45)
-        g_assert_true (hs_scheduler_report_failure (first, trial->id, "killed", NULL));
-      else
-        report_synthetic (first, trial);
-    }
+  static const HsTestStop stop = { 60, { 58, 59 }, 45 };
+  g_autoptr(HsSearchSpace) space = space_new (mixed_json);
+  g_autoptr(HsScheduler) first = bohb_new (space, 27, 3, 1000, 5, NULL);
+  g_autoptr(GPtrArray) stored =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) hs_test_free_trial_copy);
+  g_autoptr(GPtrArray) bare =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) hs_test_free_trial_copy);
+  g_autoptr(GError) error = NULL;
+  guint n_model_stored = 0;
+
+  hs_test_run_to_stop (first, &stop, report_synthetic, NULL);
   g_assert_cmpuint (hs_scheduler_get_trial (first, 57)->bracket_index, ==, 2);
   for (guint i = 0; i < 60; i++)
     {
-      g_ptr_array_add (stored, copy_trial (hs_scheduler_get_trial (first, i), TRUE));
-      g_ptr_array_add (bare, copy_trial (hs_scheduler_get_trial (first, i), FALSE));
+      g_ptr_array_add (stored, hs_test_copy_trial (hs_scheduler_get_trial (first, i), TRUE));
+      g_ptr_array_add (bare, hs_test_copy_trial (hs_scheduler_get_trial (first, i), FALSE));
       n_model_stored += hs_scheduler_get_trial (first, i)->config_id[0] == 'b';
     }
   g_test_message ("%u of the 60 stored trials are model proposals", n_model_stored);
@@ -796,7 +746,7 @@ test_restore (void)
       GPtrArray *from = variant == 0 ? stored : bare;
       g_autoptr(HsScheduler) a = bohb_new (space, 27, 3, 1000, 5, NULL);
       g_autoptr(HsScheduler) restored = bohb_new (space, 27, 3, 1000, 5, NULL);
-      guint n_after = 0;
+      guint n_after;
 
       g_assert_true (hs_scheduler_restore (restored, (const HsTrial *const *) from->pdata,
                                            from->len, &error));
@@ -806,43 +756,11 @@ test_restore (void)
 
       /* a: the first search again, through the same reports, then run on
        * without a stop, to compare against. */
-      while (hs_scheduler_get_trials (a)->len < 60)
-        {
-          g_assert_cmpint (hs_scheduler_next (a, &trial, &error), ==, HS_SCHEDULER_TRIAL);
-          if (trial->id == 58 || trial->id == 59)
-            continue;
-          if (trial->id == 45)
-            g_assert_true (hs_scheduler_report_failure (a, trial->id, "killed", NULL));
-          else
-            report_synthetic (a, trial);
-        }
+      hs_test_run_to_stop (a, &stop, report_synthetic, NULL);
       assert_same_trials (a, first, 60);
       assert_same_trials (restored, first, 60);
 
-      report_synthetic (a, hs_scheduler_get_trial (a, 58));
-      report_synthetic (a, hs_scheduler_get_trial (a, 59));
-      report_synthetic (restored, hs_scheduler_get_trial (restored, 58));
-      report_synthetic (restored, hs_scheduler_get_trial (restored, 59));
-      for (;;)
-        {
-          const HsTrial *x = NULL, *y = NULL;
-          HsSchedulerStatus sx = hs_scheduler_next (a, &x, NULL);
-          HsSchedulerStatus sy = hs_scheduler_next (restored, &y, NULL);
-
-          g_assert_cmpint (sx, ==, sy);
-          if (sx == HS_SCHEDULER_DONE)
-            break;
-          g_assert_cmpint (sx, ==, HS_SCHEDULER_TRIAL);
-          {
-            g_autofree char *tx = trial_text (x);
-            g_autofree char *ty = trial_text (y);
-
-            g_assert_cmpstr (tx, ==, ty);
-          }
-          report_synthetic (a, x);
-          report_synthetic (restored, y);
-          n_after++;
-        }
+      n_after = hs_test_finish_together (a, restored, &stop, report_synthetic, NULL);
       g_test_message ("variant %u: %u trials after the restore point", variant, n_after);
       g_assert_cmpuint (n_after, >, 50);
       g_assert_cmpuint (count_model_configs (restored), >, n_model_stored);

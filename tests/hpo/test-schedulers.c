@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "hs-hpo.h"
+#include "hs-test-hpo.h"
 
 /* ---- a table of learning curves, as a replay sees one ---- */
 
@@ -276,21 +276,6 @@ test_halving_schedule (void)
     }
 }
 
-typedef struct {
-  guint position;
-  gdouble score;
-} Ranked;
-
-static gint
-compare_ranked (gconstpointer a, gconstpointer b)
-{
-  const Ranked *x = a, *y = b;
-
-  if (x->score != y->score)
-    return x->score > y->score ? -1 : 1;
-  return (gint) x->position - (gint) y->position;
-}
-
 /* Each rung after the first holds exactly the top floor(n_i / η) of the
  * rung before, by accuracy at that rung's budget, ties to the earlier in
  * the rung; and each continues its own trial. */
@@ -305,7 +290,7 @@ assert_promotions (HsScheduler *scheduler, guint eta)
       const HsTrial *first = g_ptr_array_index (trials, start);
       guint end = start;
       guint next_end;
-      g_autofree Ranked *ranked = NULL;
+      g_autofree HsTestRanked *ranked = NULL;
 
       while (end < trials->len &&
              ((HsTrial *) g_ptr_array_index (trials, end))->bracket_index == first->bracket_index &&
@@ -323,10 +308,10 @@ assert_promotions (HsScheduler *scheduler, guint eta)
         }
 
       g_assert_cmpuint (next_end - end, ==, (end - start) / eta);
-      ranked = g_new (Ranked, end - start);
+      ranked = g_new (HsTestRanked, end - start);
       for (guint i = start; i < end; i++)
-        ranked[i - start] = (Ranked) { i - start, ((HsTrial *) trials->pdata[i])->val_acc };
-      qsort (ranked, end - start, sizeof (Ranked), compare_ranked);
+        ranked[i - start] = (HsTestRanked) { i - start, ((HsTrial *) trials->pdata[i])->val_acc };
+      qsort (ranked, end - start, sizeof (HsTestRanked), hs_test_compare_ranked);
       for (guint i = end; i < next_end; i++)
         {
           const HsTrial *promoted = trials->pdata[i];
@@ -716,9 +701,11 @@ test_hyperband_replay (void)
 
 /* ---- asking and telling ---- */
 
+/* Reports the trial's epochs from the table (an HsTrialFunc). */
 static void
-report_from_table (HsScheduler *scheduler, Table *table, const HsTrial *trial)
+report_from_table (HsScheduler *scheduler, const HsTrial *trial, gpointer user_data)
 {
+  Table *table = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) acc = g_array_new (FALSE, FALSE, sizeof (gdouble));
 
@@ -767,7 +754,7 @@ test_ask_tell (void)
   /* Out of order: the last first; still waiting until all nine are in. */
   for (guint i = out->len; i-- > 0;)
     {
-      report_from_table (hb, table, out->pdata[i]);
+      report_from_table (hb, out->pdata[i], table);
       if (i > 0)
         g_assert_cmpint (hs_scheduler_next (hb, &trial, &error), ==, HS_SCHEDULER_WAIT);
     }
@@ -790,14 +777,14 @@ test_ask_tell (void)
   g_assert_true (hs_scheduler_report_failure (hb, ((HsTrial *) out->pdata[0])->id, "out of memory",
                                               &error));
   g_assert_no_error (error);
-  report_from_table (hb, table, out->pdata[1]);
-  report_from_table (hb, table, out->pdata[2]);
+  report_from_table (hb, out->pdata[1], table);
+  report_from_table (hb, out->pdata[2], table);
   g_assert_cmpint (hs_scheduler_next (hb, &trial, &error), ==, HS_SCHEDULER_TRIAL);
   g_assert_cmpuint (trial->rung, ==, 2);
   g_assert_cmpstr (trial->config_id, !=, ((HsTrial *) out->pdata[0])->config_id);
   g_assert_cmpint (((HsTrial *) out->pdata[0])->state, ==, HS_TRIAL_FAILED);
   g_assert_cmpstr (((HsTrial *) out->pdata[0])->message, ==, "out of memory");
-  report_from_table (hb, table, trial);
+  report_from_table (hb, trial, table);
 
   /* The rest, one at a time, until done. */
   for (;;)
@@ -808,34 +795,11 @@ test_ask_tell (void)
       if (status == HS_SCHEDULER_DONE)
         break;
       g_assert_cmpint (status, ==, HS_SCHEDULER_TRIAL);
-      report_from_table (hb, table, trial);
+      report_from_table (hb, trial, table);
     }
   g_assert_cmpint (hs_scheduler_next (hb, &trial, &error), ==, HS_SCHEDULER_DONE);
   /* 9 + 3 + 1, 5 + 1, 3. */
   g_assert_cmpuint (hs_scheduler_get_trials (hb)->len, ==, 22);
-}
-
-static HsTrial *
-copy_trial (const HsTrial *trial)
-{
-  HsTrial *copy = g_new0 (HsTrial, 1);
-
-  *copy = *trial;
-  copy->config_id = g_strdup (trial->config_id);
-  copy->config_json = g_strdup (trial->config_json);
-  copy->curve = trial->curve != NULL ? g_array_copy (trial->curve) : NULL;
-  copy->message = g_strdup (trial->message);
-  return copy;
-}
-
-static void
-free_trial_copy (HsTrial *trial)
-{
-  g_free (trial->config_id);
-  g_free (trial->config_json);
-  g_clear_pointer (&trial->curve, g_array_unref);
-  g_free (trial->message);
-  g_free (trial);
 }
 
 /* A daemon stops mid-search; a new scheduler with the same options,
@@ -843,15 +807,17 @@ free_trial_copy (HsTrial *trial)
 static void
 test_restore (void)
 {
+  /* 32 trials handed out, two of them still out when the daemon stops. */
+  static const HsTestStop stop = { 32, { 29, 31 }, 30 };
   guint best_row;
   g_autoptr(Table) table = separable_table (30, 27, 9, &best_row);
   g_autoptr(HsSearchSpace) space = table_space (table);
   g_autoptr(HsScheduler) first = NULL, restored = NULL, other = NULL;
-  g_autoptr(GPtrArray) stored = g_ptr_array_new_with_free_func ((GDestroyNotify) free_trial_copy);
+  g_autoptr(GPtrArray) stored =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) hs_test_free_trial_copy);
   g_autoptr(GError) error = NULL;
   HsSchedulerOptions options;
-  const HsTrial *trial;
-  guint n_pending = 0;
+  guint n_pending;
 
   hs_scheduler_options_init (&options);
   options.seed = 5;
@@ -859,19 +825,9 @@ test_restore (void)
   first = hs_hyperband_new (space, &options, &error);
   g_assert_no_error (error);
 
-  /* Run 30 trials, two of them still out when the daemon stops. */
-  while (hs_scheduler_get_trials (first)->len < 32)
-    {
-      g_assert_cmpint (hs_scheduler_next (first, &trial, &error), ==, HS_SCHEDULER_TRIAL);
-      if (trial->id == 29 || trial->id == 31)
-        continue;
-      if (trial->id == 30)
-        g_assert_true (hs_scheduler_report_failure (first, trial->id, "killed", NULL));
-      else
-        report_from_table (first, table, trial);
-    }
+  hs_test_run_to_stop (first, &stop, report_from_table, table);
   for (guint i = 0; i < hs_scheduler_get_trials (first)->len; i++)
-    g_ptr_array_add (stored, copy_trial (hs_scheduler_get_trial (first, i)));
+    g_ptr_array_add (stored, hs_test_copy_trial (hs_scheduler_get_trial (first, i), TRUE));
 
   restored = hs_hyperband_new (space, &options, &error);
   g_assert_true (hs_scheduler_restore (restored, (const HsTrial *const *) stored->pdata,
@@ -885,29 +841,7 @@ test_restore (void)
   g_assert_cmpint (hs_scheduler_get_trial (restored, 30)->state, ==, HS_TRIAL_FAILED);
 
   /* Both finish the search the same way: the pending ones rerun first. */
-  report_from_table (first, table, hs_scheduler_get_trial (first, 29));
-  report_from_table (first, table, hs_scheduler_get_trial (first, 31));
-  report_from_table (restored, table, hs_scheduler_get_trial (restored, 29));
-  report_from_table (restored, table, hs_scheduler_get_trial (restored, 31));
-  for (;;)
-    {
-      const HsTrial *a = NULL, *b = NULL;
-      HsSchedulerStatus sa = hs_scheduler_next (first, &a, NULL);
-      HsSchedulerStatus sb = hs_scheduler_next (restored, &b, NULL);
-
-      g_assert_cmpint (sa, ==, sb);
-      if (sa == HS_SCHEDULER_DONE)
-        break;
-      g_assert_cmpint (sa, ==, HS_SCHEDULER_TRIAL);
-      g_assert_cmpuint (a->id, ==, b->id);
-      g_assert_cmpstr (a->config_id, ==, b->config_id);
-      g_assert_cmpuint (a->from_epoch, ==, b->from_epoch);
-      g_assert_cmpuint (a->to_epoch, ==, b->to_epoch);
-      g_assert_cmpint (a->parent, ==, b->parent);
-      report_from_table (first, table, a);
-      report_from_table (restored, table, b);
-      n_pending++;
-    }
+  n_pending = hs_test_finish_together (first, restored, &stop, report_from_table, table);
   g_assert_cmpuint (n_pending, >, 0);
   g_assert_true (hs_scheduler_budget_exhausted (restored));
   g_assert_cmpstr (hs_scheduler_get_best (first)->config_id, ==,
