@@ -44,3 +44,23 @@ hs_bench_percentile (GArray *sorted, gdouble p)
   guint i = (guint) MIN (sorted->len - 1, floor (p * (sorted->len - 1) + 0.5));
   return g_array_index (sorted, gdouble, i);
 }
+
+void
+hs_bench_memory (GPid pid, guint64 *rss_kb, guint64 *hwm_kb)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  *rss_kb = *hwm_kb = 0;
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "VmRSS:"))
+        *rss_kb = g_ascii_strtoull (lines[i] + 6, NULL, 10);
+      else if (g_str_has_prefix (lines[i], "VmHWM:"))
+        *hwm_kb = g_ascii_strtoull (lines[i] + 6, NULL, 10);
+    }
+}

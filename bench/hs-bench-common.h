@@ -29,4 +29,8 @@ GSubprocess *hs_bench_start_daemon  (const char *hyperstard, const char *db, con
 gdouble      hs_bench_percentile    (GArray *sorted, gdouble p);
 void         hs_bench_sort          (GArray *values);
 
+/* A process's resident memory now and at its peak (VmRSS, VmHWM), in KiB;
+ * 0 when /proc cannot tell. */
+void         hs_bench_memory        (GPid pid, guint64 *rss_kb, guint64 *hwm_kb);
+
 G_END_DECLS

@@ -31,6 +31,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -248,25 +249,6 @@ stats_of (GArray *values)
 }
 
 static void
-memory (guint64 *rss_kb, guint64 *hwm_kb)
-{
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  *rss_kb = *hwm_kb = 0;
-  if (!g_file_get_contents ("/proc/self/status", &text, NULL, NULL))
-    return;
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (g_str_has_prefix (lines[i], "VmRSS:"))
-        *rss_kb = g_ascii_strtoull (lines[i] + 6, NULL, 10);
-      else if (g_str_has_prefix (lines[i], "VmHWM:"))
-        *hwm_kb = g_ascii_strtoull (lines[i] + 6, NULL, 10);
-    }
-}
-
-static void
 remove_dir (const char *dir)
 {
   g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
@@ -432,7 +414,7 @@ main (int argc, char **argv)
   load_curves = ms_since (start, t_charts);
   load_stall = stalls.longest / 1000.0;
   WAIT_UNTIL (hs_window_get_pending (window) == 0, "the requests");
-  memory (&rss_kb, &hwm_kb);
+  hs_bench_memory (getpid (), &rss_kb, &hwm_kb);
   n_series = hs_chart_get_n_series (curves);
 
   trials = gtk_sort_list_model_get_model (GTK_SORT_LIST_MODEL (table));

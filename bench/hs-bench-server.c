@@ -79,26 +79,6 @@ on_connected (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static void
-rss (GPid pid, guint64 *rss_kb, guint64 *hwm_kb)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/status", pid);
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  *rss_kb = *hwm_kb = 0;
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return;
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (g_str_has_prefix (lines[i], "VmRSS:"))
-        *rss_kb = g_ascii_strtoull (lines[i] + 6, NULL, 10);
-      else if (g_str_has_prefix (lines[i], "VmHWM:"))
-        *hwm_kb = g_ascii_strtoull (lines[i] + 6, NULL, 10);
-    }
-}
-
-static void
 on_ws (SoupServer *server, SoupServerMessage *msg, const char *path,
        SoupWebsocketConnection *connection, gpointer data)
 {
@@ -262,7 +242,8 @@ main (int argc, char **argv)
     }
   report_latency ("GET /searches/ID/trials (100 from the middle)", ms);
 
-  rss (g_ascii_strtoll (g_subprocess_get_identifier (daemon), NULL, 10), &rss_kb, &hwm_kb);
+  hs_bench_memory (g_ascii_strtoll (g_subprocess_get_identifier (daemon), NULL, 10), &rss_kb,
+                   &hwm_kb);
   printf ("daemon memory: VmRSS %.1f MiB, VmHWM %.1f MiB\n", rss_kb / 1024.0, hwm_kb / 1024.0);
   g_subprocess_send_signal (daemon, SIGTERM);
   g_subprocess_wait (daemon, NULL, NULL);
