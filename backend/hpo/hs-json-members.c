@@ -33,18 +33,30 @@ hs_json_get_int (JsonObject *object, const char *name, gint64 def)
   return def;
 }
 
+gboolean
+hs_json_node_is_number (JsonNode *node)
+{
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
+}
+
+gdouble
+hs_json_node_get_number (JsonNode *node)
+{
+  return json_node_get_value_type (node) == G_TYPE_INT64 ? (gdouble) json_node_get_int (node)
+                                                         : json_node_get_double (node);
+}
+
 double
 hs_json_get_double (JsonObject *object, const char *name)
 {
   JsonNode *node = object ? json_object_get_member (object, name) : NULL;
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return NAN;
-  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    return json_node_get_double (node);
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return (double) json_node_get_int (node);
-  return NAN;
+  return hs_json_node_is_number (node) ? hs_json_node_get_number (node) : NAN;
 }
 
 JsonArray *

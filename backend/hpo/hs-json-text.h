@@ -19,6 +19,9 @@ char *hs_json_to_text (JsonNode *node);
  * type; whole numbers read as doubles and doubles (truncated) and booleans
  * as whole numbers. */
 const char *hs_json_get_string (JsonObject *object, const char *name);
+/* Whether node is a JSON number (whole or not), and its value. */
+gboolean    hs_json_node_is_number (JsonNode *node);
+gdouble     hs_json_node_get_number (JsonNode *node);
 gint64      hs_json_get_int (JsonObject *object, const char *name, gint64 def);
 gdouble     hs_json_get_double (JsonObject *object, const char *name);
 JsonArray  *hs_json_get_array (JsonObject *object, const char *name);

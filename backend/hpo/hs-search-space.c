@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "hs-hpo-private.h"
+#include "hs-json-text.h"
 #include "hs-search-space.h"
 
 struct _HsSearchSpace
@@ -51,24 +52,6 @@ hs_search_space_unref (HsSearchSpace *space)
   g_clear_pointer (&space->grid_index, g_hash_table_unref);
   g_clear_pointer (&space->dimensions, g_ptr_array_unref);
   g_free (space);
-}
-
-static gboolean
-node_is_number (JsonNode *node)
-{
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  type = json_node_get_value_type (node);
-  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
-}
-
-static gdouble
-node_get_number (JsonNode *node)
-{
-  return json_node_get_value_type (node) == G_TYPE_INT64 ? (gdouble) json_node_get_int (node)
-                                                         : json_node_get_double (node);
 }
 
 static gboolean
@@ -306,14 +289,14 @@ parse_dimension (JsonNode *node, guint index, GHashTable *seen, GError **error)
       gdouble *bound = i == 0 ? &dim->min : &dim->max;
 
       member = json_object_get_member (object, key);
-      if (!node_is_number (member))
+      if (!hs_json_node_is_number (member))
         {
           g_set_error (error, HS_HPO_ERROR, HS_HPO_ERROR_INVALID,
                        "search space: %s: “%s” must be a number", where->str, key);
           dimension_free (dim);
           return NULL;
         }
-      *bound = node_get_number (member);
+      *bound = hs_json_node_get_number (member);
       if (!isfinite (*bound) ||
           (kind == HS_DIMENSION_INT && (*bound != floor (*bound) || fabs (*bound) > INT_LIMIT)))
         {

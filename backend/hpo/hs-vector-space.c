@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hs-hpo-private.h"
+#include "hs-json-text.h"
 #include "hs-vector-space.h"
 
 typedef struct {
@@ -38,24 +39,6 @@ coord_clear (Coord *coord)
 {
   g_free (coord->name);
   g_clear_pointer (&coord->choice_index, g_hash_table_unref);
-}
-
-static gboolean
-node_is_number (JsonNode *node)
-{
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  type = json_node_get_value_type (node);
-  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
-}
-
-static gdouble
-node_get_number (JsonNode *node)
-{
-  return json_node_get_value_type (node) == G_TYPE_INT64 ? (gdouble) json_node_get_int (node)
-                                                         : json_node_get_double (node);
 }
 
 static char *
@@ -154,12 +137,12 @@ init_grid (HsVectorSpace *vspace)
         {
           JsonNode *node = json_object_get_member (json_node_get_object (objects->pdata[i]), key);
 
-          if (!node_is_number (node))
+          if (!hs_json_node_is_number (node))
             numeric = FALSE;
           else
             {
-              min = MIN (min, node_get_number (node));
-              max = MAX (max, node_get_number (node));
+              min = MIN (min, hs_json_node_get_number (node));
+              max = MAX (max, hs_json_node_get_number (node));
             }
         }
 
@@ -176,7 +159,7 @@ init_grid (HsVectorSpace *vspace)
           coord.hi = coord.log ? log (max) : max;
           for (guint i = 0; i < n; i++)
             {
-              gdouble v = node_get_number (json_object_get_member (json_node_get_object (objects->pdata[i]), key));
+              gdouble v = hs_json_node_get_number (json_object_get_member (json_node_get_object (objects->pdata[i]), key));
               gdouble u = ((coord.log ? log (v) : v) - coord.lo) / (coord.hi - coord.lo);
 
               u = CLAMP (u, 0.0, 1.0);
@@ -359,9 +342,9 @@ encode_dimension (const Coord *coord, JsonNode *node, gdouble *out)
       *out = index;
       return index >= 0;
     }
-  if (!node_is_number (node))
+  if (!hs_json_node_is_number (node))
     return FALSE;
-  v = node_get_number (node);
+  v = hs_json_node_get_number (node);
   if (!(v >= dim->min && v <= dim->max))
     return FALSE;
   if (dim->kind == HS_DIMENSION_INT)
