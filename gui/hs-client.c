@@ -480,13 +480,6 @@ hs_client_new (const char *socket_path)
   return g_object_new (HS_TYPE_CLIENT, "socket-path", socket_path, NULL);
 }
 
-const char *
-hs_client_get_socket_path (HsClient *self)
-{
-  g_return_val_if_fail (HS_IS_CLIENT (self), NULL);
-  return self->socket_path;
-}
-
 void
 hs_client_set_autostart (HsClient *self, gboolean autostart)
 {

@@ -28,7 +28,6 @@ G_DECLARE_FINAL_TYPE (HsClient, hs_client, HS, CLIENT, GObject)
 
 /* socket_path NULL: the default (hs-socket-path.h). */
 HsClient   *hs_client_new              (const char *socket_path);
-const char *hs_client_get_socket_path  (HsClient *self);
 /* Whether to start hyperstard when nothing answers (default TRUE). */
 void        hs_client_set_autostart    (HsClient *self, gboolean autostart);
 gboolean    hs_client_get_connected    (HsClient *self);

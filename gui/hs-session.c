@@ -25,7 +25,7 @@ struct _HsSession
 
 G_DEFINE_FINAL_TYPE (HsSession, hs_session, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_OFFLINE_REASON, PROP_PENDING, N_PROPS };
+enum { PROP_0, PROP_OFFLINE_REASON, N_PROPS };
 enum { SIGNAL_MESSAGE, N_SIGNALS };
 
 static GParamSpec *properties[N_PROPS];
@@ -102,7 +102,6 @@ call_done_cb (GObject *source, GAsyncResult *result, gpointer data)
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       c->self->pending--;
-      g_object_notify_by_pspec (G_OBJECT (c->self), properties[PROP_PENDING]);
       c->func (c->owner, reply, error, c->data);
     }
   if (reply != NULL)
@@ -123,7 +122,6 @@ call_new (HsSession *self, gpointer owner, HsReplyFunc func, gpointer data,
   c->destroy = destroy;
   c->bytes = bytes;
   self->pending++;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
   return c;
 }
 
@@ -197,8 +195,8 @@ upsert (GListStore *store, const char *key, JsonObject *object, gboolean prepend
     }
 }
 
-void
-hs_session_update_search (HsSession *self, JsonObject *search)
+static void
+update_search (HsSession *self, JsonObject *search)
 {
   g_autofree char *key = item_key (search, "id");
 
@@ -266,6 +264,13 @@ search_state (HsSession *self, gint64 id)
   return state ? g_intern_string (state) : NULL;
 }
 
+void
+hs_session_update_search_reply (HsSession *self, JsonObject *search, const char *state_when_asked)
+{
+  if (search_state (self, hs_json_get_int (search, "id", 0)) == g_intern_string (state_when_asked))
+    update_search (self, search);
+}
+
 typedef struct {
   gint64 id;
   const char *state;           /* interned, when the request was made */
@@ -277,8 +282,8 @@ search_replied (gpointer owner, JsonNode *reply, const GError *error, gpointer d
   HsSession *self = owner;
   SearchCall *sc = data;
 
-  if (hs_session_check (self, reply, error) && search_state (self, sc->id) == sc->state)
-    hs_session_update_search (self, json_node_get_object (reply));
+  if (hs_session_check (self, reply, error))
+    hs_session_update_search_reply (self, json_node_get_object (reply), sc->state);
 }
 
 void
@@ -315,7 +320,7 @@ search_state_event (HsSession *self, gint64 search_id, JsonObject *data)
   double best;
   g_autofree char *text = NULL;
 
-  hs_session_update_search (self, data);
+  update_search (self, data);
   if (!hs_search_state_is_final (state))
     return;
   remove_trials_of (self, search_id);
@@ -399,9 +404,6 @@ hs_session_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_OFFLINE_REASON:
       g_value_set_string (value, self->offline_reason);
       break;
-    case PROP_PENDING:
-      g_value_set_uint (value, self->pending);
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -445,9 +447,6 @@ hs_session_class_init (HsSessionClass *klass)
   properties[PROP_OFFLINE_REASON] =
     g_param_spec_string ("offline-reason", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PENDING] =
-    g_param_spec_uint ("pending", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_MESSAGE] =

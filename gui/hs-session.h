@@ -64,12 +64,16 @@ gboolean    hs_session_check           (HsSession  *self,
                                         const GError *error);
 /* Emits ::message (a toast in the window). */
 void        hs_session_message         (HsSession *self, const char *text);
-/* Puts a search object (a reply or an event) into the searches list. */
-void        hs_session_update_search   (HsSession *self, JsonObject *search);
+/* Puts a search object from a reply into the searches list, unless the
+ * search's state changed since the request was made (state_when_asked;
+ * NULL for a search not listed then): an event came meanwhile, and may be
+ * newer than the reply. */
+void        hs_session_update_search_reply (HsSession  *self,
+                                            JsonObject *search,
+                                            const char *state_when_asked);
 /* GET or POST path, whose reply is a search object, and put the reply in
- * the list unless the search's state changed meanwhile: then an event was
- * newer than the reply may be (a pause's reply still says "running" when
- * the "paused" event has come first). */
+ * the list as hs_session_update_search_reply does (a pause's reply still
+ * says "running" when the "paused" event has come first). */
 void        hs_session_call_search     (HsSession  *self,
                                         const char *method,
                                         const char *path,

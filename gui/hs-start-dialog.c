@@ -147,13 +147,8 @@ search_started (gpointer owner, JsonNode *reply, const GError *error, gpointer d
       show_error (sd, error->message);
       return;
     }
-  {
-    /* Its events may have come first, and be newer. */
-    g_autoptr(HsItem) known = hs_session_find_search (sd->session, hs_json_get_int (json_node_get_object (reply), "id", 0));
-
-    if (known == NULL)
-      hs_session_update_search (sd->session, json_node_get_object (reply));
-  }
+  /* Not listed when asked: its events may have come first, and be newer. */
+  hs_session_update_search_reply (sd->session, json_node_get_object (reply), NULL);
   text = g_strdup_printf (_("Search %lld queued"),
                           (long long) hs_json_get_int (json_node_get_object (reply), "id", 0));
   hs_session_message (sd->session, text);

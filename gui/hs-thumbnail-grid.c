@@ -352,13 +352,6 @@ hs_thumbnail_grid_show (HsThumbnailGrid *self, const char *dataset, int class_in
 }
 
 guint
-hs_thumbnail_grid_get_n_listed (HsThumbnailGrid *self)
-{
-  g_return_val_if_fail (HS_IS_THUMBNAIL_GRID (self), 0);
-  return g_list_model_get_n_items (G_LIST_MODEL (self->images));
-}
-
-guint
 hs_thumbnail_grid_get_total (HsThumbnailGrid *self)
 {
   g_return_val_if_fail (HS_IS_THUMBNAIL_GRID (self), 0);

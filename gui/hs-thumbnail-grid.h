@@ -31,9 +31,7 @@ void       hs_thumbnail_grid_show      (HsThumbnailGrid    *self,
                                         const char *const  *class_names);
 /* Shows a message instead of images (e.g. why there are none). */
 void       hs_thumbnail_grid_set_message (HsThumbnailGrid *self, const char *message);
-/* The images listed so far, and how many the daemon has in all (0 before
- * the first page came). */
-guint      hs_thumbnail_grid_get_n_listed (HsThumbnailGrid *self);
+/* How many images the daemon has in all (0 before the first page came). */
 guint      hs_thumbnail_grid_get_total    (HsThumbnailGrid *self);
 
 G_END_DECLS
