@@ -270,6 +270,18 @@ test_window_screenshot (void)
   texture = gdk_texture_new_from_filename (path, &error);
   g_assert_no_error (error);
   g_assert_cmpint (gdk_texture_get_width (texture), ==, gtk_widget_get_width (GTK_WIDGET (window)));
+  /* A picture of the window, not a blank: the header bar's and the page's
+   * pixels differ, and there is text (many distinct colours). */
+  {
+    int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+    g_autofree guchar *pixels = g_malloc ((gsize) w * h * 4);
+    g_autoptr(GHashTable) colours = g_hash_table_new (NULL, NULL);
+
+    gdk_texture_download (texture, pixels, (gsize) w * 4);
+    for (int i = 0; i < w * h; i++)
+      g_hash_table_add (colours, GUINT_TO_POINTER (((guint32 *) pixels)[i]));
+    g_assert_cmpuint (g_hash_table_size (colours), >, 16);
+  }
   g_unlink (path);
   g_rmdir (dir);
   gtk_window_destroy (GTK_WINDOW (window));
